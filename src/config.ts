@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ErrorCodes, IraError } from './errors';
+
+/**
+ * The only reader of the environment. Each setting is an `IRA_*` variable; an optional JSON file named by
+ * `IRA_CONFIG_FILE` supplies the same keys (environment wins). Defaults sit beside each field.
+ * Sections are handed to adapters (`config.kafka`, `config.elasticsearch`, ...); adapters never read process.env.
+ */
+const bool = z.stringbool();
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+const list = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const EnvSchema = z.object({
+  IRA_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  IRA_KAFKA_BROKERS: list.default(['127.0.0.1:9092']),
+  IRA_KAFKA_CLIENT_ID: z.string().min(1).default('ira'),
+  IRA_KAFKA_SSL: bool.default(false),
+  IRA_KAFKA_SSL_CA_FILE: z.string().optional(),
+  IRA_KAFKA_SSL_REJECT_UNAUTHORIZED: bool.default(true),
+  IRA_KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  IRA_KAFKA_SASL_USERNAME: z.string().optional(),
+  IRA_KAFKA_SASL_PASSWORD: z.string().optional(),
+  IRA_TOPIC_ALERTS: z.string().min(1).default('ira.alerts'),
+  IRA_TOPIC_DLQ: z.string().min(1).default('ira.alerts.dlq'),
+  IRA_TOPIC_INCIDENT_EVENTS: z.string().min(1).default('ira.incident-events'),
+  IRA_TOPIC_ACTIONS: z.string().min(1).default('ira.actions'),
+  IRA_PUBLISH_ACTIONS: bool.default(false),
+  IRA_GROUP_TRIAGE: z.string().min(1).default('ira-triage'),
+  IRA_GROUP_AGENT: z.string().min(1).default('ira-agent'),
+
+  IRA_STORE_FLAVOR: z.enum(['elasticsearch', 'opensearch']).default('elasticsearch'),
+  IRA_ES_NODE: z.url().default('http://127.0.0.1:9200'),
+  IRA_ES_API_KEY: z.string().optional(),
+  IRA_ES_USERNAME: z.string().optional(),
+  IRA_ES_PASSWORD: z.string().optional(),
+  IRA_ES_CA_FILE: z.string().optional(),
+  IRA_ES_TLS_REJECT_UNAUTHORIZED: bool.default(true),
+  IRA_ES_REQUEST_TIMEOUT_MS: positiveInt.default(30000),
+  IRA_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lower-case index name prefix').default('ira'),
+
+  IRA_LLM_PROVIDER: z.enum(['embedded', 'ollama']).default('embedded'),
+  IRA_OLLAMA_HOST: z.url().default('http://127.0.0.1:11434'),
+  IRA_OLLAMA_MODEL: z.string().min(1).default('deepseek-r1:14b'),
+  IRA_EMBEDDED_MODEL_PATH: z.string().optional(),
+  IRA_MODEL_DIR: z.string().optional(),
+  IRA_LLM_CONTEXT_SIZE: positiveInt.default(4096),
+  IRA_LLM_MAX_TOKENS: positiveInt.default(500),
+  IRA_LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.6),
+  IRA_LLM_TOP_P: z.coerce.number().gt(0).max(1).default(0.9),
+  IRA_LLM_SEED: nonNegativeInt.default(42),
+  IRA_LLM_TIMEOUT_MS: positiveInt.default(120000),
+
+  IRA_AGENT_CANDIDATES: positiveInt.default(3),
+  IRA_AGENT_ROLLOUTS: positiveInt.default(3),
+  IRA_AGENT_DEPTH: positiveInt.default(10),
+  IRA_AGENT_PRECISION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
+  IRA_AGENT_CONSISTENCY_BETA: z.coerce.number().nonnegative().default(0.9),
+  IRA_AGENT_CONSISTENCY_GAMMA: z.coerce.number().min(0).max(1).default(0.5),
+  IRA_AGENT_ROLLOUT_CONCURRENCY: positiveInt.default(3),
+  IRA_AGENT_MAX_LLM_CALLS_PER_STEP: positiveInt.default(200),
+  IRA_AGENT_MAX_TOKENS_PER_STEP: positiveInt.default(200000),
+  IRA_AGENT_STEP_TIMEOUT_MS: positiveInt.default(1800000),
+  IRA_AGENT_EVIDENCE_CHARS: positiveInt.default(6000),
+  IRA_AGENT_COALESCE_MS: nonNegativeInt.default(2000),
+  IRA_AGENT_MAX_BATCH: positiveInt.default(500),
+
+  IRA_TRIAGE_WINDOW_MINUTES: positiveInt.default(60),
+  IRA_INGEST_BATCH_SIZE: positiveInt.default(2000),
+  IRA_STORE_RETRY_MAX_MS: positiveInt.default(30000),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  logLevel: Env['IRA_LOG_LEVEL'];
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    ssl: { enabled: boolean; caFile?: string | undefined; rejectUnauthorized: boolean };
+    sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
+    topics: { alerts: string; dlq: string; incidentEvents: string; actions: string };
+    groups: { triage: string; agent: string };
+    publishActions: boolean;
+  };
+  store: {
+    flavor: 'elasticsearch' | 'opensearch';
+    node: string;
+    auth?: { apiKey: string } | { username: string; password: string } | undefined;
+    caFile?: string | undefined;
+    rejectUnauthorized: boolean;
+    requestTimeoutMs: number;
+    indexPrefix: string;
+    retryMaxMs: number;
+  };
+  llm: {
+    provider: 'embedded' | 'ollama';
+    ollama: { host: string; model: string };
+    embedded: { modelPath?: string | undefined; modelDir?: string | undefined };
+    contextSize: number;
+    maxTokens: number;
+    temperature: number;
+    topP: number;
+    seed: number;
+    timeoutMs: number;
+  };
+  agent: {
+    candidates: number;
+    rollouts: number;
+    depth: number;
+    precisionThreshold: number;
+    consistencyBeta: number;
+    consistencyGamma: number;
+    rolloutConcurrency: number;
+    maxLlmCallsPerStep: number;
+    maxTokensPerStep: number;
+    stepTimeoutMs: number;
+    evidenceChars: number;
+    coalesceMs: number;
+    maxBatch: number;
+  };
+  triage: { windowMinutes: number; batchSize: number };
+}
+
+function readConfigFile(path: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new IraError(ErrorCodes.configInvalid, `IRA_CONFIG_FILE: cannot read ${path} as JSON`, { cause: error });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new IraError(ErrorCodes.configInvalid, `IRA_CONFIG_FILE: ${path} must hold a JSON object of IRA_* keys`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function storeAuth(env: Env): Config['store']['auth'] {
+  if (env.IRA_ES_API_KEY) return { apiKey: env.IRA_ES_API_KEY };
+  if (env.IRA_ES_USERNAME) return { username: env.IRA_ES_USERNAME, password: env.IRA_ES_PASSWORD ?? '' };
+  return undefined;
+}
+
+function kafkaSasl(env: Env): Config['kafka']['sasl'] {
+  if (!env.IRA_KAFKA_SASL_MECHANISM) return undefined;
+  if (!env.IRA_KAFKA_SASL_USERNAME || env.IRA_KAFKA_SASL_PASSWORD === undefined) {
+    throw new IraError(
+      ErrorCodes.configInvalid,
+      'IRA_KAFKA_SASL_MECHANISM is set, so IRA_KAFKA_SASL_USERNAME and IRA_KAFKA_SASL_PASSWORD are required',
+    );
+  }
+  return { mechanism: env.IRA_KAFKA_SASL_MECHANISM, username: env.IRA_KAFKA_SASL_USERNAME, password: env.IRA_KAFKA_SASL_PASSWORD };
+}
+
+/** Parses the environment (plus the optional file) into a Config, or throws one IraError naming every bad setting. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile = environment.IRA_CONFIG_FILE ? readConfigFile(environment.IRA_CONFIG_FILE) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const [key, value] of Object.entries(environment)) {
+    if (key.startsWith('IRA_') && value !== undefined && value !== '') merged[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new IraError(ErrorCodes.configInvalid, `invalid configuration: ${describeIssues(parsed.error)}`);
+  }
+  return toConfig(parsed.data);
+}
+
+function toConfig(env: Env): Config {
+  return {
+    logLevel: env.IRA_LOG_LEVEL,
+    kafka: {
+      brokers: env.IRA_KAFKA_BROKERS,
+      clientId: env.IRA_KAFKA_CLIENT_ID,
+      ssl: { enabled: env.IRA_KAFKA_SSL, caFile: env.IRA_KAFKA_SSL_CA_FILE, rejectUnauthorized: env.IRA_KAFKA_SSL_REJECT_UNAUTHORIZED },
+      sasl: kafkaSasl(env),
+      topics: {
+        alerts: env.IRA_TOPIC_ALERTS,
+        dlq: env.IRA_TOPIC_DLQ,
+        incidentEvents: env.IRA_TOPIC_INCIDENT_EVENTS,
+        actions: env.IRA_TOPIC_ACTIONS,
+      },
+      groups: { triage: env.IRA_GROUP_TRIAGE, agent: env.IRA_GROUP_AGENT },
+      publishActions: env.IRA_PUBLISH_ACTIONS,
+    },
+    store: {
+      flavor: env.IRA_STORE_FLAVOR,
+      node: env.IRA_ES_NODE,
+      auth: storeAuth(env),
+      caFile: env.IRA_ES_CA_FILE,
+      rejectUnauthorized: env.IRA_ES_TLS_REJECT_UNAUTHORIZED,
+      requestTimeoutMs: env.IRA_ES_REQUEST_TIMEOUT_MS,
+      indexPrefix: env.IRA_INDEX_PREFIX,
+      retryMaxMs: env.IRA_STORE_RETRY_MAX_MS,
+    },
+    llm: {
+      provider: env.IRA_LLM_PROVIDER,
+      ollama: { host: env.IRA_OLLAMA_HOST, model: env.IRA_OLLAMA_MODEL },
+      embedded: { modelPath: env.IRA_EMBEDDED_MODEL_PATH, modelDir: env.IRA_MODEL_DIR },
+      contextSize: env.IRA_LLM_CONTEXT_SIZE,
+      maxTokens: env.IRA_LLM_MAX_TOKENS,
+      temperature: env.IRA_LLM_TEMPERATURE,
+      topP: env.IRA_LLM_TOP_P,
+      seed: env.IRA_LLM_SEED,
+      timeoutMs: env.IRA_LLM_TIMEOUT_MS,
+    },
+    agent: {
+      candidates: env.IRA_AGENT_CANDIDATES,
+      rollouts: env.IRA_AGENT_ROLLOUTS,
+      depth: env.IRA_AGENT_DEPTH,
+      precisionThreshold: env.IRA_AGENT_PRECISION_THRESHOLD,
+      consistencyBeta: env.IRA_AGENT_CONSISTENCY_BETA,
+      consistencyGamma: env.IRA_AGENT_CONSISTENCY_GAMMA,
+      rolloutConcurrency: env.IRA_AGENT_ROLLOUT_CONCURRENCY,
+      maxLlmCallsPerStep: env.IRA_AGENT_MAX_LLM_CALLS_PER_STEP,
+      maxTokensPerStep: env.IRA_AGENT_MAX_TOKENS_PER_STEP,
+      stepTimeoutMs: env.IRA_AGENT_STEP_TIMEOUT_MS,
+      evidenceChars: env.IRA_AGENT_EVIDENCE_CHARS,
+      coalesceMs: env.IRA_AGENT_COALESCE_MS,
+      maxBatch: env.IRA_AGENT_MAX_BATCH,
+    },
+    triage: { windowMinutes: env.IRA_TRIAGE_WINDOW_MINUTES, batchSize: env.IRA_INGEST_BATCH_SIZE },
+  };
+}
