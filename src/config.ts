@@ -30,6 +30,9 @@ const EnvSchema = z.object({
   IRA_PUBLISH_ACTIONS: bool.default(false),
   IRA_GROUP_TRIAGE: z.string().min(1).default('ira-triage'),
   IRA_GROUP_AGENT: z.string().min(1).default('ira-agent'),
+  IRA_KAFKA_CREATE_TOPICS: bool.default(true),
+  IRA_KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
+  IRA_CONNECTORS_DIR: z.string().optional(),
 
   IRA_STORE_FLAVOR: z.enum(['elasticsearch', 'opensearch']).default('elasticsearch'),
   IRA_ES_NODE: z.url().default('http://127.0.0.1:9200'),
@@ -69,6 +72,7 @@ const EnvSchema = z.object({
 
   IRA_TRIAGE_WINDOW_MINUTES: positiveInt.default(60),
   IRA_INGEST_BATCH_SIZE: positiveInt.default(2000),
+  IRA_INGEST_CONCURRENCY: positiveInt.default(2),
   IRA_STORE_RETRY_MAX_MS: positiveInt.default(30000),
 });
 
@@ -84,6 +88,10 @@ export interface Config {
     topics: { alerts: string; dlq: string; incidentEvents: string; actions: string };
     groups: { triage: string; agent: string };
     publishActions: boolean;
+    /** Create missing topics at startup (with `topicPartitions` partitions); off where topics are managed elsewhere. */
+    createTopics: boolean;
+    topicPartitions: number;
+    connectorsDir?: string | undefined;
   };
   store: {
     flavor: 'elasticsearch' | 'opensearch';
@@ -121,7 +129,7 @@ export interface Config {
     coalesceMs: number;
     maxBatch: number;
   };
-  triage: { windowMinutes: number; batchSize: number };
+  triage: { windowMinutes: number; batchSize: number; concurrency: number };
 }
 
 function readConfigFile(path: string): Record<string, string> {
@@ -190,6 +198,9 @@ function toConfig(env: Env): Config {
       },
       groups: { triage: env.IRA_GROUP_TRIAGE, agent: env.IRA_GROUP_AGENT },
       publishActions: env.IRA_PUBLISH_ACTIONS,
+      createTopics: env.IRA_KAFKA_CREATE_TOPICS,
+      topicPartitions: env.IRA_KAFKA_TOPIC_PARTITIONS,
+      connectorsDir: env.IRA_CONNECTORS_DIR,
     },
     store: {
       flavor: env.IRA_STORE_FLAVOR,
@@ -227,6 +238,10 @@ function toConfig(env: Env): Config {
       coalesceMs: env.IRA_AGENT_COALESCE_MS,
       maxBatch: env.IRA_AGENT_MAX_BATCH,
     },
-    triage: { windowMinutes: env.IRA_TRIAGE_WINDOW_MINUTES, batchSize: env.IRA_INGEST_BATCH_SIZE },
+    triage: {
+      windowMinutes: env.IRA_TRIAGE_WINDOW_MINUTES,
+      batchSize: env.IRA_INGEST_BATCH_SIZE,
+      concurrency: env.IRA_INGEST_CONCURRENCY,
+    },
   };
 }

@@ -1,0 +1,84 @@
+import type { Document, WriteOperation, WriteOutcome } from '../../core/ports/store';
+import { isRetryableStatus } from './translate-error';
+
+/**
+ * Top-level merge guarded by a version field, in Painless (the same language in Elasticsearch and OpenSearch).
+ * The source is constant so the engine compiles it once; values come in as params.
+ */
+const MERGE_SCRIPT = [
+  'if (params.guard != null && ctx._source[params.guard] != null && ctx._source[params.guard] >= params.version) {',
+  "  ctx.op = 'noop';",
+  '} else {',
+  '  for (entry in params.doc.entrySet()) { ctx._source[entry.getKey()] = entry.getValue(); }',
+  '}',
+].join('\n');
+
+function actionLine(operation: WriteOperation): Document {
+  const meta: Document = { _index: operation.index, _id: operation.id };
+  if (operation.op !== 'create' && operation.condition) {
+    meta.if_seq_no = operation.condition.seqNo;
+    meta.if_primary_term = operation.condition.primaryTerm;
+  } else if (operation.op === 'update') {
+    meta.retry_on_conflict = 3;
+  }
+  return { [operation.op]: meta };
+}
+
+function sourceLine(operation: WriteOperation): Document {
+  if (operation.op !== 'update') return operation.document;
+  const guard = operation.onlyIfNewer;
+  return {
+    script: {
+      lang: 'painless',
+      source: MERGE_SCRIPT,
+      params: { doc: operation.doc, guard: guard?.field ?? null, version: guard?.value ?? 0 },
+    },
+    ...(operation.upsert ? { upsert: operation.doc } : {}),
+  };
+}
+
+/** The `_bulk` NDJSON body: an action line and a source line per operation, newline-terminated. */
+export function bulkBody(operations: readonly WriteOperation[]): string {
+  let body = '';
+  for (const operation of operations) {
+    body += JSON.stringify(actionLine(operation)) + '\n' + JSON.stringify(sourceLine(operation)) + '\n';
+  }
+  return body;
+}
+
+export interface BulkItemResponse {
+  _id?: string;
+  status: number;
+  result?: string;
+  _seq_no?: number;
+  _primary_term?: number;
+  error?: { type?: string; reason?: string; caused_by?: { type?: string; reason?: string } };
+}
+
+/** `undefined` means "try again" (429, 5xx, rejected execution); anything else is the item's final outcome. */
+export function itemOutcome(operation: WriteOperation, item: BulkItemResponse): WriteOutcome | undefined {
+  const id = operation.id;
+  const errorType = item.error?.type ?? '';
+  if (item.status >= 200 && item.status < 300) {
+    if (item.result === 'noop') return { status: 'noop', id };
+    return {
+      status: 'written',
+      id,
+      result: item.result === 'created' ? 'created' : 'updated',
+      seqNo: item._seq_no ?? -1,
+      primaryTerm: item._primary_term ?? -1,
+    };
+  }
+  if (isRetryableStatus(item.status) || errorType.includes('rejected_execution')) return undefined;
+  if (item.status === 409) return operation.op === 'create' ? { status: 'exists', id } : { status: 'conflict', id };
+  if (item.status === 404 && errorType === 'document_missing_exception') return { status: 'not-found', id };
+  const cause = item.error?.caused_by;
+  const reason = [item.error?.reason, cause?.reason].filter(Boolean).join(': ');
+  return { status: 'rejected', id, statusCode: item.status, errorType: errorType || 'unknown', reason: reason.slice(0, 1000) };
+}
+
+/** The single item of a bulk response line (`{ "create": {...} }`), whatever the action name. */
+export function unwrapItem(entry: Record<string, BulkItemResponse>): BulkItemResponse {
+  const first = Object.values(entry)[0];
+  return first ?? { status: 500, error: { type: 'missing_item', reason: 'bulk response had an empty item' } };
+}

@@ -1,0 +1,85 @@
+/**
+ * Progress on stderr. On a terminal: one line redrawn in place (bar, count, label, elapsed time), ticking once a
+ * second so a long model call still shows life. Elsewhere (CI logs, pipes): one plain line per update, no escape codes.
+ */
+export interface Progress {
+  /** Sets the position (done of total) and what is happening now. */
+  update(done: number, total: number, label: string): void;
+  /** A message that must stay visible (printed above the bar on a terminal). */
+  note(message: string): void;
+  /** Clears the bar (a terminal) and stops the ticker. */
+  end(): void;
+}
+
+export interface ProgressOptions {
+  /** Overrides the stream's own isTTY (tests). */
+  readonly tty?: boolean;
+  readonly width?: number;
+  readonly now?: () => number;
+}
+
+const BAR = 24;
+
+function isTty(stream: NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+function elapsed(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+}
+
+export function renderBar(done: number, total: number, width = BAR): string {
+  const fraction = total <= 0 ? 0 : Math.min(1, Math.max(0, done / total));
+  const filled = Math.round(fraction * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+}
+
+export function createProgress(stream: NodeJS.WritableStream, options: ProgressOptions = {}): Progress {
+  const tty = options.tty ?? isTty(stream);
+  const now = options.now ?? (() => Date.now());
+  const started = now();
+  const columns = options.width ?? ((stream as { columns?: number }).columns ?? 100);
+  let current = { done: 0, total: 0, label: '' };
+  let lastPlain = '';
+  let ticker: NodeJS.Timeout | undefined;
+
+  const line = (): string => {
+    const text = `${renderBar(current.done, current.total)} ${current.done}/${current.total} ${current.label} (${elapsed(now() - started)})`;
+    return text.length > columns - 1 ? `${text.slice(0, columns - 2)}…` : text;
+  };
+  const draw = (): void => {
+    stream.write(`\r\x1b[2K${line()}`);
+  };
+  const clear = (): void => {
+    stream.write('\r\x1b[2K');
+  };
+
+  if (tty) {
+    ticker = setInterval(draw, 1000);
+    ticker.unref();
+  }
+  return {
+    update(done, total, label) {
+      current = { done, total, label };
+      if (tty) return draw();
+      const plain = `[${done}/${total}] ${label}`;
+      // Plain output is a log: repeat a line only when something changed.
+      if (plain !== lastPlain) stream.write(`${plain} (${elapsed(now() - started)})\n`);
+      lastPlain = plain;
+    },
+    note(message) {
+      if (tty) clear();
+      stream.write(`${message}\n`);
+      if (tty && current.total > 0) draw();
+    },
+    end() {
+      if (ticker !== undefined) clearInterval(ticker);
+      ticker = undefined;
+      if (tty) clear();
+    },
+  };
+}
+
+export const silentProgress: Progress = { update: () => undefined, note: () => undefined, end: () => undefined };

@@ -1,0 +1,12 @@
+export * from './types';
+export { ActionLimits, actionKey, formatAction, normaliseText } from './action';
+export { AgentConfig, agentConfigFromSettings, defaultAgentConfig, type AgentSettings, type LlmSettings } from './agent-config';
+export { IncidentAnswer, StateAnswer, ActionAnswer, SignatureAnswer, RevisionAnswer } from './answers';
+export type { AgentDeps } from './context';
+export { checkEntities } from './entity-guard';
+export { consistency } from './consistency';
+export { initialRecoveryState, isTerminal, mergeMonotone, progress, RecoveryStateGloss } from './recovery-state';
+export { PromptRoles, parsePromptTemplate, renderPrompt, type PromptRole, type PromptSet, type PromptTemplate } from './prompt-template';
+export { runPool } from './pool';
+export { runAgentStep } from './step';
+export { runDirectStep } from './direct-step';

@@ -1,0 +1,72 @@
+import type { LlmPurpose, LlmUsage } from '../llm/port';
+import type { Usage } from './types';
+
+export interface StepBudgets {
+  readonly maxLlmCalls: number;
+  readonly maxTokens: number;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Counts LLM calls and tokens across one step and says when a budget is spent. A call is counted when it starts, so
+ * concurrent rollouts cannot overshoot the call budget; tokens are known only afterwards, so the token budget can be
+ * passed by the calls already in flight. `reserve` calls are kept back for the commit that follows planning.
+ */
+export class StepMeter {
+  private calls = 0;
+  private promptTokens = 0;
+  private completionTokens = 0;
+  private readonly byPurpose: Record<string, number> = {};
+  private exhaustedReason: string | null = null;
+
+  constructor(
+    private readonly budgets: StepBudgets,
+    private readonly now: () => number,
+    private readonly startedAt: number,
+    private readonly reserve = 1,
+  ) {}
+
+  /** Claims one call, or records why none is left and returns false. */
+  tryStart(purpose: LlmPurpose, useReserve = false): boolean {
+    const reason = this.blockReason(useReserve);
+    if (reason !== null) {
+      this.exhaustedReason ??= reason;
+      return false;
+    }
+    this.calls += 1;
+    this.byPurpose[purpose] = (this.byPurpose[purpose] ?? 0) + 1;
+    return true;
+  }
+
+  private blockReason(useReserve: boolean): string | null {
+    const callLimit = this.budgets.maxLlmCalls - (useReserve ? 0 : this.reserve);
+    if (this.calls >= callLimit) return `LLM call budget of ${this.budgets.maxLlmCalls} per step reached`;
+    if (!useReserve && this.promptTokens + this.completionTokens >= this.budgets.maxTokens) {
+      return `token budget of ${this.budgets.maxTokens} per step reached`;
+    }
+    if (this.now() - this.startedAt >= this.budgets.timeoutMs) return `time budget of ${this.budgets.timeoutMs} ms reached`;
+    return null;
+  }
+
+  record(usage: LlmUsage): void {
+    this.promptTokens += usage.promptTokens;
+    this.completionTokens += usage.completionTokens;
+  }
+
+  markExhausted(reason: string): void {
+    this.exhaustedReason ??= reason;
+  }
+
+  get exhausted(): string | null {
+    return this.exhaustedReason;
+  }
+
+  usage(): Usage {
+    return {
+      llmCalls: this.calls,
+      promptTokens: this.promptTokens,
+      completionTokens: this.completionTokens,
+      callsByPurpose: { ...this.byPurpose },
+    };
+  }
+}

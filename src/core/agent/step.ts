@@ -1,0 +1,86 @@
+import { adapt } from './adapt';
+import type { AgentConfig } from './agent-config';
+import type { IncidentAnswer } from './answers';
+import { beginStep } from './begin';
+import { conclude, initialDraft, type Draft } from './conclude';
+import type { AgentDeps, StepContext } from './context';
+import { perceive } from './perceive';
+import { plan } from './plan';
+import { historyLines } from './prompt-values';
+import { isTerminal, mergeMonotone } from './recovery-state';
+import { observedSignatures } from './signatures';
+import type { AbstainCode, AgentState, Decision, StepInput, StepOutcome } from './types';
+import { predictState, type PlanView } from './world';
+
+/**
+ * One step of the agent of arXiv 2602.13156 (design "The agent step"): perceive → adapt → plan → guard → act.
+ * Pure apart from the LLM port: time and randomness come from `deps`, nothing is executed, the caller stores the
+ * outcome. Budget exhaustion and invalid answers end in a recommendation (possibly an abstention), never a throw;
+ * infrastructure failures and a cancelled `signal` (other than its timeout) throw.
+ */
+const abstain = (code: AbstainCode, reason: string): Decision => ({ kind: 'abstain', code, reason });
+
+type Perceived = { draft: Draft; answer: IncidentAnswer | null } | { draft: Draft; stop: Decision };
+
+async function perceiveStep(context: StepContext, draft: Draft, input: StepInput): Promise<Perceived> {
+  const fresh = input.alerts.length > 0 || (input.feedback?.length ?? 0) > 0;
+  if (!fresh && draft.analysis !== null) {
+    return { draft: { ...draft, notes: [...draft.notes, 'no new evidence: the previous analysis was kept'] }, answer: null };
+  }
+  const result = await perceive(context, draft.current, draft.base.history);
+  if (!result.ok) {
+    const code = result.reason === 'budget' ? 'budget' : 'invalid-answer';
+    return { draft, stop: abstain(code, `incident analysis failed: ${result.message}`) };
+  }
+  const answer = result.value;
+  const analysis = { isIncident: answer.incident, description: answer.description };
+  const next = { ...draft, analysis, current: mergeMonotone(draft.current, answer.state) };
+  if (!answer.incident) return { draft: next, stop: abstain('no-incident', `the evidence shows no incident: ${answer.description}`) };
+  if (isTerminal(next.current)) return { draft: next, stop: abstain('recovered', 'the evidence shows all six recovery stages done') };
+  return { draft: next, answer };
+}
+
+async function adaptStep(context: StepContext, draft: Draft, answer: IncidentAnswer | null, input: StepInput): Promise<Draft> {
+  const result = await adapt(context, {
+    conjecture: draft.conjecture,
+    perceived: answer,
+    description: draft.analysis?.description ?? '',
+    observed: observedSignatures(input.alerts),
+    observedState: draft.current,
+    lastPrediction: draft.base.lastPrediction,
+  });
+  return {
+    ...draft,
+    conjecture: result.conjecture,
+    revisions: result.revisions,
+    adaptation: result.adaptation,
+    notes: [...draft.notes, ...result.notes],
+  };
+}
+
+export async function runAgentStep(
+  state: AgentState,
+  input: StepInput,
+  deps: AgentDeps,
+  config: AgentConfig,
+  signal: AbortSignal,
+): Promise<StepOutcome> {
+  const { context, base } = beginStep(state, input, deps, config, signal);
+  const start = initialDraft(base);
+  if (isTerminal(start.current)) return conclude(context, start, abstain('recovered', 'all six recovery stages are done'), 'planner');
+  const perceived = await perceiveStep(context, start, input);
+  if ('stop' in perceived) return conclude(context, perceived.draft, perceived.stop, 'planner');
+  const draft = await adaptStep(context, perceived.draft, perceived.answer, input);
+  const view: PlanView = { description: draft.analysis?.description ?? '', conjecture: draft.conjecture };
+  const history = historyLines(draft.base.history);
+  const planned = await plan(context, view, draft.current, history);
+  const scored: Draft = { ...draft, candidates: planned.candidates, consistency: planned.consistency };
+  const chosen = planned.chosen === null ? undefined : planned.candidates[planned.chosen];
+  if (planned.abstain !== null || chosen === undefined) {
+    const decision = planned.abstain ?? { code: 'no-candidates' as const, reason: 'nothing was chosen' };
+    return conclude(context, scored, abstain(decision.code, decision.reason), 'planner');
+  }
+  const committed = await predictState(context, view, draft.current, chosen.action, history, 'commit', true);
+  const notes = committed.ok ? scored.notes : [...scored.notes, `next state not predicted (${committed.message}); kept the current state`];
+  return conclude(context, { ...scored, notes }, { kind: 'act', action: chosen.action }, 'planner', committed.ok ? committed.value : null);
+}

@@ -1,0 +1,66 @@
+import { err, ok, type Result } from '../result';
+import { toText } from './fields';
+import { isRecord, type JsonRecord } from './get-path';
+import type { AlertRejection } from './schema';
+
+/** A message after parsing: one JSON object (out of its envelope) or one text line. */
+export type ParsedInput =
+  | { readonly kind: 'json'; readonly record: JsonRecord; readonly envelopeId?: string | undefined }
+  | { readonly kind: 'text'; readonly line: string };
+
+const BOM = '\uFEFF';
+const MAX_ERROR_TEXT = 200;
+
+/**
+ * Parses a message once. It is JSON when its first non-blank character opens an object or an array; then a
+ * syntax error is `unparseable`, and an array is refused as `unknown-format` (a message carries one alert, and
+ * splitting batches is the connector's job). Anything else is a text line: no JSON parse is attempted on it.
+ */
+export function parseInput(raw: string): Result<ParsedInput, AlertRejection> {
+  const text = raw.startsWith(BOM) ? raw.slice(1) : raw;
+  const start = firstNonBlank(text);
+  if (start === undefined) return err({ reason: 'unparseable', message: 'empty message' });
+  if (start !== '{' && start !== '[') return ok({ kind: 'text', line: stripLineEnd(text) });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.slice(0, MAX_ERROR_TEXT) : 'syntax error';
+    return err({ reason: 'unparseable', message: `invalid JSON: ${detail}` });
+  }
+  if (!isRecord(parsed)) {
+    return err({
+      reason: 'unknown-format',
+      message: 'a JSON array is not an alert: send one alert object per message',
+    });
+  }
+  return ok(unwrapEnvelope(parsed));
+}
+
+/**
+ * Alerts read back from an index often arrive in their envelope: a search hit (`{_index, _id, _source}`) or an
+ * es_archiver record (`{type: 'doc', value: {index, id, source}}`, how Kibana's test archives hold alerts).
+ * The body is what gets detected and normalised; the envelope id is the fallback event id.
+ */
+function unwrapEnvelope(record: JsonRecord): ParsedInput {
+  if (isRecord(record._source)) return { kind: 'json', record: record._source, envelopeId: toText(record._id) };
+  const value = record.value;
+  if (record.type === 'doc' && isRecord(value) && isRecord(value.source)) {
+    return { kind: 'json', record: value.source, envelopeId: toText(value.id) };
+  }
+  return { kind: 'json', record };
+}
+
+function firstNonBlank(text: string): string | undefined {
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char !== ' ' && char !== '\t' && char !== '\n' && char !== '\r') return char;
+  }
+  return undefined;
+}
+
+function stripLineEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return end === text.length ? text : text.slice(0, end);
+}

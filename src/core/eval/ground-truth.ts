@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** The six recovery stages in the paper's order (NDSS Def. 1); the evaluator keeps its own copy of the state. */
+export const RecoveryStages = ['contained', 'assessed', 'preserved', 'evicted', 'hardened', 'restored'] as const;
+export const RecoveryStage = z.enum(RecoveryStages);
+export type RecoveryStage = z.infer<typeof RecoveryStage>;
+
+const nonEmpty = z.string().min(1);
+
+/** One step of a reference response plan, when the dataset has one (the digital-twin incidents do not). */
+export const ReferenceAction = z.object({
+  stage: RecoveryStage.optional(),
+  action: nonEmpty,
+  targets: z.array(nonEmpty).default([]),
+});
+export type ReferenceAction = z.infer<typeof ReferenceAction>;
+
+/** A labelled attack phase: a time window and, where annotated, the ATT&CK labels that phase stands for. */
+export const AttackPhase = z.object({
+  name: nonEmpty,
+  start: z.iso.datetime({ offset: true }),
+  end: z.iso.datetime({ offset: true }),
+  tactics: z.array(nonEmpty).default([]),
+  techniques: z.array(nonEmpty).default([]),
+  /** How many of the dataset's alerts fall in the window (computed by the loader, for the report). */
+  alertCount: z.number().int().nonnegative().optional(),
+});
+export type AttackPhase = z.infer<typeof AttackPhase>;
+
+/**
+ * Ground truth for one incident. `incident: false` marks a false-positive case: the right answer is no response
+ * plan (abstain or "no incident"); every action on it is unnecessary.
+ */
+export const GroundTruth = z.object({
+  id: nonEmpty,
+  name: z.string().optional(),
+  incident: z.boolean(),
+  description: z.string().default(''),
+  tactics: z.array(nonEmpty).default([]),
+  techniques: z.array(nonEmpty).default([]),
+  entities: z.object({
+    attackers: z.array(nonEmpty).default([]),
+    targets: z.array(nonEmpty).default([]),
+    /** Hosts that belong to the defended system but were not attacked (not needed by any metric; kept for context). */
+    systems: z.array(nonEmpty).default([]),
+  }),
+  recoveryTargets: z.array(nonEmpty).default([]),
+  referencePlan: z.array(ReferenceAction).optional(),
+  phases: z.array(AttackPhase).optional(),
+  /** Where the labels come from (dataset, upstream file, who annotated) — shown in reports. */
+  provenance: z.string().default(''),
+});
+export type GroundTruth = z.infer<typeof GroundTruth>;
+export type GroundTruthInput = z.input<typeof GroundTruth>;

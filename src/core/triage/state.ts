@@ -1,0 +1,185 @@
+import { ErrorCodes, IraError } from '../../errors';
+import { entityFilter, keyFor, type EntityFilter } from './entities';
+import { recordFromIncident, resolve, type IncidentRecord } from './incident-record';
+import { DEFAULT_TRIAGE_OPTIONS, type Incident, type TriageOptions } from './types';
+
+/** An entity's index entry: the incident it links to, when it was last seen, how many merges it has caused. */
+export interface EntityEntry {
+  record: IncidentRecord;
+  lastMs: number;
+  merges: number;
+}
+
+export interface SignatureEntry {
+  lastMs: number;
+  /** Repeats so far in the current run (a run ends when the signature is idle longer than the window). */
+  count: number;
+}
+
+/**
+ * Triage state. Opaque to callers: create it with createTriageState / hydrateTriageState and hand it to triageBatch,
+ * which mutates it in place (no copy per batch: triage runs for every alert). One state per consumer; not shared.
+ *
+ * The three maps are kept in least-recently-touched order (a touch deletes and re-inserts), so expiry only ever
+ * looks at the front: memory is bounded by what was active within one window, not by the length of the stream.
+ */
+export interface TriageState {
+  readonly windowMs: number;
+  readonly maxTrackedIncidents: number;
+  readonly maxTrackedEntities: number;
+  readonly hubMergeLimit: number;
+  readonly filter: EntityFilter;
+  /** Latest alert time seen (ms); the state's only clock. */
+  watermark: number;
+  /** Open incidents by id. */
+  readonly open: Map<string, IncidentRecord>;
+  readonly entities: Map<string, EntityEntry>;
+  readonly signatures: Map<string, SignatureEntry>;
+  /** Incidents named by a case id (open or recently closed), so a later alert of the case reopens the same one. */
+  readonly cases: Map<string, IncidentRecord>;
+}
+
+export function createTriageState(options: TriageOptions): TriageState {
+  const windowMs = options.windowMs;
+  const maxTrackedIncidents = options.maxTrackedIncidents ?? DEFAULT_TRIAGE_OPTIONS.maxTrackedIncidents;
+  const hubMergeLimit = options.hubMergeLimit ?? DEFAULT_TRIAGE_OPTIONS.hubMergeLimit;
+  if (!Number.isFinite(windowMs) || windowMs <= 0) invalid('windowMs must be a positive number of milliseconds');
+  if (!Number.isInteger(maxTrackedIncidents) || maxTrackedIncidents < 1) invalid('maxTrackedIncidents must be >= 1');
+  if (!Number.isInteger(hubMergeLimit) || hubMergeLimit < 0) invalid('hubMergeLimit must be >= 0');
+  return {
+    windowMs,
+    maxTrackedIncidents,
+    // An incident rarely has more than a handful of entities; the cap only bites on pathological fan-out.
+    maxTrackedEntities: maxTrackedIncidents * 64,
+    hubMergeLimit,
+    filter: entityFilter(options.ignoreEntities),
+    watermark: Number.NEGATIVE_INFINITY,
+    open: new Map(),
+    entities: new Map(),
+    signatures: new Map(),
+    cases: new Map(),
+  };
+}
+
+function invalid(message: string): never {
+  throw new IraError(ErrorCodes.configInvalid, `triage options: ${message}`);
+}
+
+/**
+ * Resumes from stored incidents (after a restart). Open incidents come back with their entity index rebuilt from
+ * their (bounded) entity lists; an entity listed by several open incidents starts as a hub candidate (merges =
+ * incidents − 1), since linking on it is what the previous run refrained from. Closed incidents with a case id are
+ * remembered so the case reopens under the same id. Repeat folding starts afresh: signatures are not stored.
+ */
+export function hydrateTriageState(options: TriageOptions, incidents: readonly Incident[]): TriageState {
+  const state = createTriageState(options);
+  const sorted = incidents
+    .map(recordFromIncident)
+    .filter((r): r is IncidentRecord => r !== undefined && r.status !== 'merged')
+    .sort((a, b) => a.lastMs - b.lastMs);
+  for (const record of sorted) {
+    if (record.lastMs > state.watermark) state.watermark = record.lastMs;
+    if (record.caseId !== undefined) rememberCase(state, record);
+    if (record.status !== 'open') continue;
+    state.open.set(record.id, record);
+    if (record.caseId === undefined) indexRecordEntities(state, record);
+  }
+  enforceBounds(state, () => undefined);
+  return state;
+}
+
+function indexRecordEntities(state: TriageState, record: IncidentRecord): void {
+  const keys = [
+    ...[...record.hosts].map((v) => keyFor('host', v, state.filter)),
+    ...[...record.ips].map((v) => keyFor('ip', v, state.filter)),
+    ...[...record.users].map((v) => keyFor('user', v, state.filter)),
+  ];
+  for (const key of keys) {
+    if (key === undefined) continue;
+    const entry = state.entities.get(key);
+    if (entry === undefined) state.entities.set(key, { record, lastMs: record.lastMs, merges: 0 });
+    else {
+      entry.merges++;
+      entry.lastMs = record.lastMs;
+    }
+  }
+}
+
+export function rememberCase(state: TriageState, record: IncidentRecord): void {
+  if (record.caseId === undefined) return;
+  state.cases.delete(record.caseId);
+  state.cases.set(record.caseId, record);
+  // Twice the open bound: the least recently used case records past it are closed ones (open ones are more recent).
+  for (const [caseId] of state.cases) {
+    if (state.cases.size <= state.maxTrackedIncidents * 2) break;
+    state.cases.delete(caseId);
+  }
+}
+
+/** Moves an entry to the back of a touch-ordered map. */
+export function touch<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+}
+
+/**
+ * Advances the clock and expires what is idle longer than the window: incidents close (reported through `onClose`),
+ * entity and signature entries are dropped. Amortised O(1) per alert.
+ */
+export function advance(state: TriageState, atMs: number, onClose: (record: IncidentRecord) => void): void {
+  if (atMs <= state.watermark) return;
+  state.watermark = atMs;
+  const horizon = atMs - state.windowMs;
+  for (const [id, record] of state.open) {
+    if (record.lastMs >= horizon) break;
+    state.open.delete(id);
+    close(record, onClose);
+  }
+  for (const [key, entry] of state.entities) {
+    if (entry.lastMs >= horizon) break;
+    state.entities.delete(key);
+  }
+  for (const [key, entry] of state.signatures) {
+    if (entry.lastMs >= horizon) break;
+    state.signatures.delete(key);
+  }
+}
+
+/** Size bounds, checked after every alert; the first test is all it costs while under them. */
+export function enforceBounds(state: TriageState, onClose: (record: IncidentRecord) => void): void {
+  if (
+    state.open.size <= state.maxTrackedIncidents &&
+    state.entities.size <= state.maxTrackedEntities &&
+    state.signatures.size <= state.maxTrackedEntities
+  ) {
+    return;
+  }
+  for (const [id, record] of state.open) {
+    if (state.open.size <= state.maxTrackedIncidents) break;
+    state.open.delete(id);
+    close(record, onClose);
+  }
+  for (const [key] of state.entities) {
+    if (state.entities.size <= state.maxTrackedEntities) break;
+    state.entities.delete(key);
+  }
+  for (const [key] of state.signatures) {
+    if (state.signatures.size <= state.maxTrackedEntities) break;
+    state.signatures.delete(key);
+  }
+}
+
+function close(record: IncidentRecord, onClose: (record: IncidentRecord) => void): void {
+  record.status = 'closed';
+  record.version++;
+  onClose(record);
+}
+
+/** The live incident an entity links to, or undefined when its entry is stale, closed or out of the window. */
+export function liveEntry(state: TriageState, key: string, atMs: number): EntityEntry | undefined {
+  const entry = state.entities.get(key);
+  if (entry === undefined) return undefined;
+  entry.record = resolve(entry.record);
+  if (entry.record.status !== 'open' || Math.abs(atMs - entry.lastMs) > state.windowMs) return undefined;
+  return entry;
+}

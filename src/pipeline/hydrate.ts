@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { DocumentStore, SearchFilter } from '../core/ports/store';
+import { hydrateTriageState, type Incident, type TriageOptions, type TriageState } from '../core/triage';
+import type { Logger } from '../logger';
+
+const StoredIncident = z.object({
+  id: z.string().min(1),
+  status: z.enum(['open', 'merged', 'closed']),
+  merged_into: z.string().optional(),
+  case_id: z.string().optional(),
+  first_seen: z.string(),
+  last_seen: z.string(),
+  '@timestamp': z.string(),
+  alert_count: z.number(),
+  unique_alert_count: z.number(),
+  score: z.number(),
+  max_severity: z.number(),
+  entities: z.object({ hosts: z.array(z.string()), ips: z.array(z.string()), users: z.array(z.string()) }),
+  tactics: z.array(z.string()),
+  techniques: z.array(z.string()),
+  rules: z.array(z.string()),
+  formats: z.array(z.string()),
+  version: z.number().int(),
+});
+
+const PAGE = 1000;
+
+/**
+ * Loads the incidents a restarted triage must continue: open ones, and closed ones carrying a case id (a later
+ * alert of the case reopens them), whose last alert falls within one correlation window of the newest incident.
+ * The window is measured in alert time, not wall time, so a replay of old data resumes the same way.
+ */
+export async function loadRecentIncidents(
+  store: DocumentStore,
+  index: string,
+  options: { windowMs: number; limit: number },
+  signal: AbortSignal,
+): Promise<Incident[]> {
+  const newest = await store.search({ index, sort: [{ field: 'last_seen', order: 'desc' }], size: 1 }, signal);
+  const latest = newest.hits[0]?.source.last_seen;
+  if (typeof latest !== 'string' || Number.isNaN(Date.parse(latest))) return [];
+  const since = new Date(Date.parse(latest) - options.windowMs).toISOString();
+  const filters: SearchFilter[] = [
+    { kind: 'range', field: 'last_seen', gte: since },
+    { kind: 'terms', field: 'status', values: ['open', 'closed'] },
+  ];
+  const incidents: Incident[] = [];
+  let searchAfter: (string | number)[] | undefined;
+  while (incidents.length < options.limit) {
+    const page = await store.search(
+      { index, filters, sort: [{ field: 'last_seen', order: 'desc' }, { field: 'id', order: 'asc' }], size: PAGE, ...(searchAfter ? { searchAfter } : {}) },
+      signal,
+    );
+    for (const hit of page.hits) {
+      const parsed = StoredIncident.safeParse(hit.source);
+      if (!parsed.success) continue;
+      if (parsed.data.status === 'open' || parsed.data.case_id !== undefined) incidents.push(parsed.data as Incident);
+    }
+    searchAfter = page.hits[page.hits.length - 1]?.sort;
+    if (page.hits.length < PAGE || !searchAfter) break;
+  }
+  return incidents.slice(0, options.limit);
+}
+
+export async function hydrateFromStore(
+  store: DocumentStore,
+  index: string,
+  options: TriageOptions & { limit: number },
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<TriageState> {
+  const incidents = await loadRecentIncidents(store, index, { windowMs: options.windowMs, limit: options.limit }, signal);
+  logger.info('triage-hydrated', { incidents: incidents.length, open: incidents.filter((i) => i.status === 'open').length });
+  return hydrateTriageState(options, incidents);
+}

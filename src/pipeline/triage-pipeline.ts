@@ -1,0 +1,169 @@
+import { normalizeAlert } from '../core/alert/normalize';
+import type { NormalizedAlert } from '../core/alert/schema';
+import type { DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
+import { triageBatch, type Incident, type TriageState, type TriageBatchResult } from '../core/triage';
+import type { Logger } from '../logger';
+import { alertDocument } from './alert-document';
+import { createCounters, type TriageCounters } from './counters';
+import { deadLetterMessage, type Rejection } from './dead-letter';
+import { incidentEvent, incidentEventMessage } from './incident-event';
+import { persist, type PersistOptions } from './persist';
+import type { BatchControl, BatchHandler, InboundBatch, InboundMessage, MessageProducer, OutboundMessage } from './ports';
+
+export interface TriagePipelineOptions {
+  store: DocumentStore;
+  producer: MessageProducer;
+  state: TriageState;
+  indices: Pick<IndexNames, 'alerts' | 'incidents'>;
+  topics: { dlq: string; incidentEvents: string };
+  /** Messages per write round (one bulk request of alerts); a larger fetched batch is cut into chunks. */
+  chunkSize: number;
+  logger: Logger;
+  /** The process-wide shutdown signal. */
+  signal: AbortSignal;
+  retry?: { baseDelayMs: number; maxDelayMs: number };
+  now?: () => Date;
+}
+
+export interface TriagePipeline {
+  handleBatch: BatchHandler;
+  readonly counters: Readonly<TriageCounters>;
+}
+
+interface Decoded {
+  alerts: { source: InboundMessage; alert: NormalizedAlert }[];
+  rejected: OutboundMessage[];
+}
+
+function decode(messages: readonly InboundMessage[]): Decoded {
+  const decoded: Decoded = { alerts: [], rejected: [] };
+  for (const source of messages) {
+    if (source.value === null || source.value.length === 0) {
+      decoded.rejected.push(deadLetterMessage(source, { reason: 'empty', message: 'message has no value' }));
+      continue;
+    }
+    const result = normalizeAlert(source.value.toString('utf8'));
+    if (result.ok) decoded.alerts.push({ source, alert: result.value });
+    else decoded.rejected.push(deadLetterMessage(source, result.error));
+  }
+  return decoded;
+}
+
+/**
+ * Stage 1: normalise → triage → write, then commit. Per chunk of a batch, in this order: alert documents
+ * (`create`, `_id` = `ira.alert_id`: a redelivery writes nothing new), changed incidents (guarded by version),
+ * dead letters and incident events; only then the offset. Triage runs once per chunk, synchronously, so
+ * concurrent partitions never interleave inside it; incidents whose write has not been acknowledged stay pending
+ * and are written with the next chunk if this one is abandoned.
+ */
+export function createTriagePipeline(options: TriagePipelineOptions): TriagePipeline {
+  const counters = createCounters();
+  const now = options.now ?? (() => new Date());
+  const pending = new Map<string, Incident>();
+  const retry = options.retry ?? { baseDelayMs: 250, maxDelayMs: 5000 };
+  const persistOptions: PersistOptions = {
+    logger: options.logger,
+    signal: options.signal,
+    ...retry,
+    onRetry: () => (counters.retries += 1),
+  };
+
+  async function writeAlerts(decoded: Decoded, triage: TriageBatchResult, ingestedAt: string): Promise<OutboundMessage[]> {
+    if (triage.results.length === 0) return [];
+    const operations: WriteOperation[] = triage.results.map((triaged) => ({
+      op: 'create',
+      index: options.indices.alerts,
+      id: triaged.alert.ira.alert_id,
+      document: alertDocument(triaged, ingestedAt),
+    }));
+    const outcomes = await options.store.bulk(operations, options.signal);
+    const rejected: OutboundMessage[] = [];
+    let indexed = 0;
+    let duplicates = 0;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'written') indexed += 1;
+      else if (outcome.status === 'exists') duplicates += 1;
+      else if (outcome.status === 'rejected') {
+        const { source, alert } = decoded.alerts[index] as Decoded['alerts'][number];
+        const rejection: Rejection = { reason: 'store-rejected', message: `${outcome.errorType}: ${outcome.reason}`, format: alert.ira.format };
+        rejected.push(deadLetterMessage(source, rejection));
+      }
+    });
+    counters.indexed += indexed;
+    counters.duplicates += duplicates;
+    return rejected;
+  }
+
+  async function writeIncidents(): Promise<void> {
+    const snapshot = [...pending.values()];
+    if (snapshot.length === 0) return;
+    const operations: WriteOperation[] = snapshot.map((incident) => ({
+      op: 'update',
+      index: options.indices.incidents,
+      id: incident.id,
+      doc: { ...incident },
+      upsert: true,
+      onlyIfNewer: { field: 'version', value: incident.version },
+    }));
+    const outcomes = await options.store.bulk(operations, options.signal);
+    outcomes.forEach((outcome, index) => {
+      const incident = snapshot[index] as Incident;
+      if (outcome.status === 'rejected') {
+        options.logger.error('incident-rejected', { incidentId: incident.id, error: `${outcome.errorType}: ${outcome.reason}` });
+      }
+      if (outcome.status === 'written') counters.incidentsChanged += 1;
+      // A newer version may have arrived from another partition meanwhile; it stays pending.
+      if (pending.get(incident.id)?.version === incident.version) pending.delete(incident.id);
+    });
+  }
+
+  function eventsOf(triage: TriageBatchResult, emittedAt: string): OutboundMessage[] {
+    const alertIds = new Map<string, string[]>();
+    for (const triaged of triage.results) {
+      const ids = alertIds.get(triaged.incidentId) ?? [];
+      ids.push(triaged.alert.ira.alert_id);
+      alertIds.set(triaged.incidentId, ids);
+    }
+    return triage.changes.map((change) =>
+      incidentEventMessage(incidentEvent(change, alertIds.get(change.incident.id) ?? [], emittedAt)),
+    );
+  }
+
+  async function handleChunk(messages: InboundMessage[], control: BatchControl): Promise<boolean> {
+    counters.consumed += messages.length;
+    const decoded = decode(messages);
+    const triage = triageBatch(options.state, decoded.alerts.map((entry) => entry.alert));
+    for (const change of triage.changes) pending.set(change.incident.id, change.incident);
+    const at = now().toISOString();
+
+    const alerts = await persist('alerts', () => writeAlerts(decoded, triage, at), control, persistOptions);
+    if (!alerts.done) return false;
+    const incidents = await persist('incidents', writeIncidents, control, persistOptions);
+    if (!incidents.done) return false;
+    const dead = [...decoded.rejected, ...alerts.value];
+    const events = eventsOf(triage, at);
+    // Two steps, so a retry of the events never re-sends dead letters that were already acknowledged.
+    const send = (topic: string, outbound: OutboundMessage[]) => () => options.producer.send(topic, outbound, options.signal);
+    if (!(await persist('dead-letters', send(options.topics.dlq, dead), control, persistOptions)).done) return false;
+    counters.dlq += dead.length;
+    if (!(await persist('events', send(options.topics.incidentEvents, events), control, persistOptions)).done) return false;
+    counters.events += events.length;
+
+    const last = messages[messages.length - 1] as InboundMessage;
+    const committed = await persist('commit', () => control.commit(last.offset), control, persistOptions);
+    if (committed.done) counters.commits += 1;
+    return committed.done;
+  }
+
+  async function handleBatch(batch: InboundBatch, control: BatchControl): Promise<void> {
+    for (let start = 0; start < batch.messages.length; start += options.chunkSize) {
+      const chunk = batch.messages.slice(start, start + options.chunkSize);
+      if (!(await handleChunk(chunk, control))) {
+        options.logger.info('batch-abandoned', { topic: batch.topic, partition: batch.partition, offset: chunk[0]?.offset });
+        return;
+      }
+    }
+  }
+
+  return { handleBatch, counters };
+}

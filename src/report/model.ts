@@ -1,0 +1,51 @@
+import type { AgentState, ConjectureRevision, Recommendation } from '../core/agent/types';
+import type { Incident } from '../core/triage/types';
+
+/** Everything a replay report shows; built by src/replay, rendered by markdown.ts and html.ts (pure). */
+export type StopReason = 'recovered' | 'no-incident' | 'step-cap' | 'aborted' | 'failed';
+
+export interface IncidentReport {
+  readonly incident: Incident;
+  readonly alertCount: number;
+  readonly recommendations: readonly Recommendation[];
+  /** How many new alerts each step was given (aligned with `recommendations`; 0 for the steps after the last chunk). */
+  readonly alertsPerStep: readonly number[];
+  readonly revisions: readonly ConjectureRevision[];
+  readonly finalState: AgentState;
+  readonly stopReason: StopReason;
+  /** The error message when the agent loop failed part way (the steps before it are still reported). */
+  readonly error?: string;
+}
+
+export interface ReplayBudget {
+  readonly candidates: number;
+  readonly rollouts: number;
+  readonly depth: number;
+  readonly maxSteps: number;
+  readonly chunkSize: number;
+  readonly maxLlmCallsPerStep: number;
+  readonly stepTimeoutMs: number;
+}
+
+export interface ReplayReport {
+  readonly title: string;
+  readonly source: string;
+  readonly files: readonly string[];
+  readonly model: string;
+  readonly provider: string;
+  readonly budget: ReplayBudget;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly counts: {
+    readonly records: number;
+    readonly alerts: number;
+    readonly rejected: number;
+    readonly contextLines: number;
+    readonly incidents: number;
+    readonly incidentsReplayed: number;
+  };
+  /** Why some records were rejected (first few, for the analyst). */
+  readonly rejections: ReadonlyArray<{ readonly origin: string; readonly reason: string }>;
+  readonly output: string;
+  readonly incidents: readonly IncidentReport[];
+}
