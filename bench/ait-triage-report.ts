@@ -5,47 +5,16 @@
  *   npx ts-node --transpile-only bench/ait-triage-report.ts [path/to/file.csv]
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { AlertRejection, NormalizedAlert } from '../src/core/alert/schema';
-import { stableHash } from '../src/core/hash';
-import type { Result } from '../src/core/result';
-import { parseAitAdsCsv, type AitLabel, type AitRawAlert } from '../src/core/sources/ait-csv';
+import { normalizeAlert } from '../src/core/alert/normalize';
+import type { NormalizedAlert } from '../src/core/alert/schema';
+import { parseAitAdsCsv, type AitLabel } from '../src/core/sources/ait-csv';
 import { createTriageState, DEFAULT_WINDOW_MS, triageBatch, type TriagedAlert } from '../src/core/triage';
 
 const ROOT = join(__dirname, '..');
 const SHARED = '/work/shared/data/ait-aecid/ait-ads-csv/russellmitchell_attack_window.csv';
 const FIXTURE = join(ROOT, 'test/fixtures/ait-ads/russellmitchell_attack_window.csv');
 const BATCH = 500;
-
-type Normalize = (raw: string) => Result<NormalizedAlert, AlertRejection>;
-
-/** The real normaliser when it is there; otherwise a direct mapping of the generic JSON alert (severity unknown: 50). */
-function pickNormalizer(): { name: string; normalize: Normalize } {
-  const file = join(ROOT, 'src/core/alert/normalize.ts');
-  if (existsSync(file)) {
-    const loaded = createRequire(__filename)(file) as { normalizeAlert?: Normalize };
-    if (typeof loaded.normalizeAlert === 'function') return { name: 'normalizeAlert', normalize: loaded.normalizeAlert };
-  }
-  return { name: 'local mapping (normalize.ts not found)', normalize: (raw) => ({ ok: true, value: localMapping(raw) }) };
-}
-
-function localMapping(text: string): NormalizedAlert {
-  const raw = JSON.parse(text) as AitRawAlert;
-  return {
-    '@timestamp': raw['@timestamp'],
-    message: raw.message,
-    event: { kind: 'alert', id: raw.event.id, severity: 50, original: text },
-    rule: raw.rule,
-    host: raw.host,
-    source: {},
-    destination: {},
-    user: {},
-    observer: raw.observer,
-    threat: { tactic: { id: [], name: [] }, technique: { id: [], name: [] } },
-    ira: { format: 'generic-json', alert_id: stableHash('generic-json' + raw.event.id) },
-  };
-}
 
 interface Row {
   alert: NormalizedAlert;
@@ -55,11 +24,9 @@ interface Row {
 function load(path: string): Row[] {
   const parsed = parseAitAdsCsv(readFileSync(path, 'utf8'));
   if (!parsed.ok) throw new Error(`${path}:${parsed.error.line}: ${parsed.error.message}`);
-  const { name, normalize } = pickNormalizer();
-  console.log(`normaliser: ${name}`);
   const rows: Row[] = [];
   parsed.value.alerts.forEach((raw, i) => {
-    const result = normalize(JSON.stringify(raw));
+    const result = normalizeAlert(JSON.stringify(raw));
     if (!result.ok) throw new Error(`row ${i}: ${result.error.reason}: ${result.error.message}`);
     rows.push({ alert: result.value, label: parsed.value.labels[i] as AitLabel });
   });
@@ -164,6 +131,7 @@ function main(): void {
   const path = process.argv[2] ?? (existsSync(SHARED) ? SHARED : FIXTURE);
   console.log(`data: ${path}`);
   const rows = load(path);
+  console.log(`normalised as: ${fmt(countBy(rows, (r) => `${r.alert.ira.format}/severity ${r.alert.event.severity}`))}`);
   const { results, ms } = runTriage(rows.map((r) => r.alert));
   console.log(`window ${DEFAULT_WINDOW_MS / 60000} min; first pass ${ms.toFixed(0)} ms`);
   report(rows, results);

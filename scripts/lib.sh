@@ -162,11 +162,12 @@ start_detached() {
     prefix=(setpriv "--reuid=$runas" "--regid=$(id -g "$runas")" --init-groups
       env "HOME=$(getent passwd "$runas" | cut -d: -f6)" "USER=$runas" "LOGNAME=$runas")
   fi
+  # fd 9 is ira_with_lock's lock: closed so the service does not hold the lock for its lifetime.
   # The inner shell records its own pid before exec'ing, so the pid file is right even if setsid
   # had to fork; that pid leads a fresh process group which stop_pidfile signals as a whole.
   # shellcheck disable=SC2016 # expanded by the inner shell
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "${prefix[@]}" "$@" \
-    >>"$logfile" 2>&1 </dev/null &
+    >>"$logfile" 2>&1 </dev/null 9>&- &
   local _
   for _ in $(seq 1 50); do [[ -s "$pidfile" ]] && return 0; sleep 0.1; done
   die_with_log "$logfile" "process did not record its pid in $pidfile"

@@ -124,7 +124,7 @@ cmd_install() {
   cflags="$(cpu_cflags)"
   rm -rf "$stage"; mkdir -p "$stage"
   log "building ollama v$OLLAMA_VERSION with $(go version | awk '{print $3}'), -p $BUILD_JOBS, CFLAGS '$cflags'"
-  log "(cold: ~25 min on 2 cores; build log: $VERSION_DIR/build.log)"
+  log "(cold: about 6-10 min on 2 cores; build log: $VERSION_DIR/build.log)"
   start="$(date +%s)"
   # No replace directives in Ollama's go.mod, so `go install module@version` works as is. The plain cgo build
   # already links ggml's CPU backend (GGML_USE_CPU); the cmake part of the repo only adds GPU and

@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   IRA_GROUP_AGENT: z.string().min(1).default('ira-agent'),
   IRA_KAFKA_CREATE_TOPICS: bool.default(true),
   IRA_KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
+  IRA_KAFKA_SESSION_TIMEOUT_MS: positiveInt.default(30000),
   IRA_CONNECTORS_DIR: z.string().optional(),
 
   IRA_STORE_FLAVOR: z.enum(['elasticsearch', 'opensearch']).default('elasticsearch'),
@@ -73,6 +74,13 @@ const EnvSchema = z.object({
   IRA_TRIAGE_WINDOW_MINUTES: positiveInt.default(60),
   IRA_INGEST_BATCH_SIZE: positiveInt.default(2000),
   IRA_INGEST_CONCURRENCY: positiveInt.default(2),
+
+  IRA_REPLAY_MAX_STEPS: positiveInt.default(10),
+  IRA_REPLAY_CHUNK_SIZE: positiveInt.default(500),
+  IRA_REPLAY_MAX_INCIDENTS: positiveInt.default(5),
+  IRA_REPLAY_MAX_ALERTS: positiveInt.default(50000),
+  IRA_REPLAY_CONTEXT_CHARS: nonNegativeInt.default(3000),
+  IRA_REPLAY_OUT_DIR: z.string().min(1).default('out'),
   IRA_STORE_RETRY_MAX_MS: positiveInt.default(30000),
 });
 
@@ -91,6 +99,7 @@ export interface Config {
     /** Create missing topics at startup (with `topicPartitions` partitions); off where topics are managed elsewhere. */
     createTopics: boolean;
     topicPartitions: number;
+    sessionTimeoutMs: number;
     connectorsDir?: string | undefined;
   };
   store: {
@@ -130,6 +139,8 @@ export interface Config {
     maxBatch: number;
   };
   triage: { windowMinutes: number; batchSize: number; concurrency: number };
+  /** Offline replay (`ira replay`, `ira eval`, `ira demo`): step cap (T_max), alerts per agent step, limits. */
+  replay: { maxSteps: number; chunkSize: number; maxIncidents: number; maxAlerts: number; contextChars: number; outDir: string };
 }
 
 function readConfigFile(path: string): Record<string, string> {
@@ -200,6 +211,7 @@ function toConfig(env: Env): Config {
       publishActions: env.IRA_PUBLISH_ACTIONS,
       createTopics: env.IRA_KAFKA_CREATE_TOPICS,
       topicPartitions: env.IRA_KAFKA_TOPIC_PARTITIONS,
+      sessionTimeoutMs: env.IRA_KAFKA_SESSION_TIMEOUT_MS,
       connectorsDir: env.IRA_CONNECTORS_DIR,
     },
     store: {
@@ -242,6 +254,14 @@ function toConfig(env: Env): Config {
       windowMinutes: env.IRA_TRIAGE_WINDOW_MINUTES,
       batchSize: env.IRA_INGEST_BATCH_SIZE,
       concurrency: env.IRA_INGEST_CONCURRENCY,
+    },
+    replay: {
+      maxSteps: env.IRA_REPLAY_MAX_STEPS,
+      chunkSize: env.IRA_REPLAY_CHUNK_SIZE,
+      maxIncidents: env.IRA_REPLAY_MAX_INCIDENTS,
+      maxAlerts: env.IRA_REPLAY_MAX_ALERTS,
+      contextChars: env.IRA_REPLAY_CONTEXT_CHARS,
+      outDir: env.IRA_REPLAY_OUT_DIR,
     },
   };
 }

@@ -80,6 +80,7 @@ export async function startTriageStage(context: ServeContext): Promise<TriageSta
       groupId: config.kafka.groups.triage,
       topic: config.kafka.topics.alerts,
       partitionsConsumedConcurrently: config.triage.concurrency,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       onFatal: context.fail,
     },
     logger.child({ stage: 'triage', component: 'consumer' }),

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as NodeLlamaCpp from 'node-llama-cpp' with { 'resolution-mode': 'import' };
@@ -31,7 +32,11 @@ export interface EmbeddedLlmOptions {
   readonly timeoutMs: number;
   /** Parallel calls (one sequence each). On 2 cores, 1 is as fast in total and uses half the memory. */
   readonly sequences?: number;
-  /** Evaluation threads; the library's default is every core. */
+  /**
+   * Evaluation threads. Default: all cores but one, at least 1. llama.cpp's threads spin while they wait for each
+   * other, so with more threads than free cores one token can take seconds instead of milliseconds (measured on the
+   * 2-core machine while other services ran: 1 thread 30 tok/s, 2 threads under 1 tok/s).
+   */
   readonly threads?: number;
   /** Name reported in results; defaults to the file name without `.gguf`. */
   readonly modelName?: string;
@@ -133,7 +138,7 @@ export class EmbeddedLlm implements LlmPort {
       const context = await model.createContext({
         contextSize: this.options.contextSize,
         sequences: this.options.sequences ?? 1,
-        ...(this.options.threads === undefined ? {} : { threads: this.options.threads }),
+        threads: this.options.threads ?? defaultThreads(),
       });
       this.logger.info('embedded model loaded', {
         modelPath,
@@ -231,6 +236,10 @@ function isThought(item: unknown): item is { text: string } {
   if (typeof item !== 'object' || item === null) return false;
   const record = item as Record<string, unknown>;
   return record['type'] === 'segment' && record['segmentType'] === 'thought' && typeof record['text'] === 'string';
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 /** By shape, not `instanceof`: under jest the library's errors come from another realm (see import-esm.ts). */

@@ -1,18 +1,6 @@
 import type { Document, WriteOperation, WriteOutcome } from '../../core/ports/store';
 import { isRetryableStatus } from './translate-error';
 
-/**
- * Top-level merge guarded by a version field, in Painless (the same language in Elasticsearch and OpenSearch).
- * The source is constant so the engine compiles it once; values come in as params.
- */
-const MERGE_SCRIPT = [
-  'if (params.guard != null && ctx._source[params.guard] != null && ctx._source[params.guard] >= params.version) {',
-  "  ctx.op = 'noop';",
-  '} else {',
-  '  for (entry in params.doc.entrySet()) { ctx._source[entry.getKey()] = entry.getValue(); }',
-  '}',
-].join('\n');
-
 function actionLine(operation: WriteOperation): Document {
   const meta: Document = { _index: operation.index, _id: operation.id };
   if (operation.op !== 'create' && operation.condition) {
@@ -26,15 +14,9 @@ function actionLine(operation: WriteOperation): Document {
 
 function sourceLine(operation: WriteOperation): Document {
   if (operation.op !== 'update') return operation.document;
-  const guard = operation.onlyIfNewer;
-  return {
-    script: {
-      lang: 'painless',
-      source: MERGE_SCRIPT,
-      params: { doc: operation.doc, guard: guard?.field ?? null, version: guard?.value ?? 0 },
-    },
-    ...(operation.upsert ? { upsert: operation.doc } : {}),
-  };
+  // A partial-document update, not a script: hardened clusters often disable scripting, and the engines' test
+  // distributions ship without Painless. The version guard (`onlyIfNewer`) is done by the store with seq_no.
+  return { doc: operation.doc, ...(operation.upsert ? { doc_as_upsert: true } : {}) };
 }
 
 /** The `_bulk` NDJSON body: an action line and a source line per operation, newline-terminated. */

@@ -1,5 +1,5 @@
 import { RevisionAnswer, type IncidentAnswer } from './answers';
-import { ask } from './ask';
+import { ask, type AskResult } from './ask';
 import { aggregate, expectedUnion, passes, testTactics } from './conjecture-test';
 import { messagesFor, type StepContext } from './context';
 import { prepareData } from './data-block';
@@ -19,7 +19,8 @@ export interface AdaptInput {
   readonly perceived: IncidentAnswer | null;
   readonly description: string;
   readonly observed: ReadonlySet<string>;
-  readonly observedState: RecoveryState;
+  /** The stages this step's analysis sees as done (before merging); null when nothing was perceived. */
+  readonly observedState: RecoveryState | null;
   readonly lastPrediction: Prediction | null;
 }
 
@@ -31,6 +32,7 @@ export interface AdaptResult {
 }
 
 const entityCap = 50;
+const noEntities: EntitySets = { attackers: [], systems: [], targets: [] };
 const observedChars = 2000;
 
 function mergeEntities(base: EntitySets, extra: IncidentAnswer['entities'] | undefined): EntitySets {
@@ -49,7 +51,7 @@ function fromPerception(perceived: IncidentAnswer | null, step: number): Conject
     version: 1,
     tactics: canonicalTactics(perceived.tactics),
     techniques: [...new Set(perceived.techniques)],
-    entities: mergeEntities({ attackers: [], systems: [], targets: [] }, perceived.entities),
+    entities: mergeEntities(noEntities, perceived.entities),
     confidence: 0,
     basis: { source: 'incident-analysis', step, tests: [] },
   };
@@ -62,7 +64,7 @@ function compare(input: AdaptInput): Adaptation {
       ? null
       : precisionRecall(last.expectedSignatures, input.observed);
   return {
-    stateMismatch: last === null ? [] : missingFields(last.state, input.observedState),
+    stateMismatch: last === null || input.observedState === null ? [] : missingFields(last.state, input.observedState),
     signaturePrecision: signatures?.precision ?? null,
     signatureRecall: signatures?.recall ?? null,
     conjectureTested: false,
@@ -113,7 +115,7 @@ async function askRevision(
   conjecture: Conjecture | null,
   tests: readonly TacticTest[],
   input: AdaptInput,
-) {
+): Promise<AskResult<RevisionAnswer>> {
   const failed = tests.filter((test) => test.status !== 'accepted');
   const failedText =
     failed.length === 0
@@ -138,7 +140,6 @@ async function askRevision(
 
 interface Tested {
   readonly base: Conjecture | null;
-  readonly isNew: boolean;
   readonly tests: TacticTest[];
 }
 
@@ -162,15 +163,13 @@ async function revise(
     notes.push('the revision proposed the same tactics; conjecture kept');
     return null;
   }
-  const version = (tested.base?.version ?? 0) + 1;
-  const base = tested.base ?? fromPerception(input.perceived, context.step);
   const conjecture = withTests(
     context,
     {
-      version,
+      version: (tested.base?.version ?? 0) + 1,
       tactics,
       techniques: [...new Set(answer.value.techniques)],
-      entities: base?.entities ?? mergeEntities({ attackers: [], systems: [], targets: [] }, input.perceived?.entities),
+      entities: tested.base?.entities ?? mergeEntities(noEntities, input.perceived?.entities),
       confidence: 0,
       basis: { source: 'revision', step: context.step, tests: [] },
     },
@@ -190,28 +189,31 @@ export async function adapt(context: StepContext, input: AdaptInput): Promise<Ad
   const adaptation = compare(input);
   const notes: string[] = [];
   const { base, isNew } = prepare(context, input);
-  const initialDoc = (conjecture: Conjecture, reason: string) =>
-    isNew ? [revisionDocument(context, null, conjecture, reason, input.observed)] : [];
-  const features = context.config.features;
-  if (!features.conjectureTest || input.observed.size === 0) {
+  // The first conjecture of an incident gets a document too, so analysts see where the history starts.
+  const initialDocument = (conjecture: Conjecture | null, verdict: string): ConjectureRevision[] =>
+    isNew && conjecture !== null
+      ? [revisionDocument(context, null, conjecture, `initial conjecture from the incident analysis; ${verdict}`, input.observed)]
+      : [];
+  if (!context.config.features.conjectureTest || input.observed.size === 0) {
     if (input.observed.size === 0) notes.push('conjecture not tested: no alert signatures observed in this step');
-    return { conjecture: base, revisions: base === null ? [] : initialDoc(base, 'initial conjecture from the incident analysis (untested)'), adaptation, notes };
+    return { conjecture: base, revisions: initialDocument(base, 'untested'), adaptation, notes };
   }
   const tests = base === null ? [] : await testTactics(context, base.tactics, input.observed, base.basis.tests);
   const current = base === null ? null : withTests(context, base, tests, input.observed);
-  const tested = { ...adaptation, conjectureTested: current !== null };
-  if (current !== null && passes(tests)) {
-    return { conjecture: current, revisions: initialDoc(current, 'initial conjecture from the incident analysis; passed its test'), adaptation: tested, notes };
-  }
-  const initial = current === null ? [] : initialDoc(current, `initial conjecture from the incident analysis; ${failureSummary(tests, context.config.precisionThreshold)}`);
-  if (!features.adaptation) return { conjecture: current, revisions: initial, adaptation: tested, notes };
-  const revised = await revise(context, { base: current, isNew, tests }, input, notes);
-  if (revised === null) return { conjecture: current, revisions: initial, adaptation: tested, notes };
-  const document = revisionDocument(context, current, revised.conjecture, revised.reason, input.observed);
+  const passed = current !== null && passes(tests);
+  const kept: AdaptResult = {
+    conjecture: current,
+    revisions: initialDocument(current, passed ? 'passed its test' : failureSummary(tests, context.config.precisionThreshold)),
+    adaptation: { ...adaptation, conjectureTested: current !== null },
+    notes,
+  };
+  if (passed || !context.config.features.adaptation) return kept;
+  const revised = await revise(context, { base: current, tests }, input, notes);
+  if (revised === null) return kept;
   return {
     conjecture: revised.conjecture,
-    revisions: [...initial, document],
-    adaptation: { ...tested, conjectureTested: true, conjectureRevised: true },
+    revisions: [...kept.revisions, revisionDocument(context, current, revised.conjecture, revised.reason, input.observed)],
+    adaptation: { ...kept.adaptation, conjectureTested: true, conjectureRevised: true },
     notes,
   };
 }

@@ -49,8 +49,9 @@ export function checkEntities(action: ResponseAction, evidence: GuardEvidence): 
     const reason = checkTarget(target, evidence, ips);
     if (reason !== null) reasons.push(reason);
   }
+  const targeted = new Set(action.targets.flatMap((target) => findIpv4(target)));
   for (const ip of findIpv4(action.description)) {
-    if (!ips.has(ip)) reasons.push(`the description names IP ${ip}, which does not appear in the evidence`);
+    if (!ips.has(ip) && !targeted.has(ip)) reasons.push(`the description names IP ${ip}, which does not appear in the evidence`);
   }
   const unique = [...new Set(reasons)];
   return { verdict: unique.length === 0 ? 'pass' : 'reject', reasons: unique };

@@ -74,12 +74,22 @@ export function parsePromptTemplate(role: PromptRole, text: string): Result<Prom
  * data-block delimiter or a placeholder, so it can neither fake a data block nor look like template syntax.
  */
 export function escapeText(value: string): string {
-  return value
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, ' ')
+  return withoutControls(value)
     .replace(/<{3,}/g, (run) => '‹'.repeat(run.length))
     .replace(/>{3,}/g, (run) => '›'.repeat(run.length))
     .replace(/\{\{/g, '{ {')
     .replace(/\}\}/g, '} }');
+}
+
+/** Control characters (other than tab and newline) and the Unicode line separators become spaces. */
+function withoutControls(value: string): string {
+  let out = '';
+  for (const char of value) {
+    const code = char.charCodeAt(0);
+    const control = (code < 0x20 && code !== 0x09 && code !== 0x0a) || code === 0x7f || code === 0x2028 || code === 0x2029;
+    out += control ? ' ' : char;
+  }
+  return out;
 }
 
 export function renderPrompt(template: string, values: Readonly<Record<string, PromptValue>>): string {

@@ -46,7 +46,7 @@ async function adaptStep(context: StepContext, draft: Draft, answer: IncidentAns
     perceived: answer,
     description: draft.analysis?.description ?? '',
     observed: observedSignatures(input.alerts),
-    observedState: draft.current,
+    observedState: answer?.state ?? null,
     lastPrediction: draft.base.lastPrediction,
   });
   return {

@@ -47,11 +47,17 @@ export function normalizeAlert(raw: string, hint?: NormalizeHint): Result<Normal
       : { raw, line: input.line },
   );
   if (!candidate.ok) return err(invalid(format, candidate.error));
-  const checked = NormalizedAlert.safeParse(candidate.value);
-  if (!checked.success) {
-    return err(invalid(format, checked.error.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`)));
-  }
-  return ok(checked.data);
+  return validateAlert(format, candidate.value);
+}
+
+/**
+ * The schema check every candidate passes through. The normalisers are typed to the schema, so this is the
+ * safety net for what types cannot say (ranges, ISO form, non-empty ids); each failing field becomes one issue.
+ */
+export function validateAlert(format: AlertFormat, candidate: unknown): Result<NormalizedAlert, AlertRejection> {
+  const checked = NormalizedAlert.safeParse(candidate);
+  if (checked.success) return ok(checked.data);
+  return err(invalid(format, checked.error.issues.map((issue) => `${issuePath(issue.path)}: ${issue.message}`)));
 }
 
 function invalid(format: AlertFormat, issues: readonly string[]): AlertRejection {

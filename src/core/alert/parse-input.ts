@@ -12,9 +12,10 @@ const BOM = '\uFEFF';
 const MAX_ERROR_TEXT = 200;
 
 /**
- * Parses a message once. It is JSON when its first non-blank character opens an object or an array; then a
- * syntax error is `unparseable`, and an array is refused as `unknown-format` (a message carries one alert, and
- * splitting batches is the connector's job). Anything else is a text line: no JSON parse is attempted on it.
+ * Parses a message once. It is JSON when its first non-blank character opens an object or an array. A message
+ * opening with `{` (or `[{`) that does not parse is `unparseable`; one opening with any other `[` is then read as
+ * a text line. A parsed array is refused as `unknown-format` (a message carries one alert, and splitting batches
+ * is the connector's job). Anything else is a text line: no JSON parse is attempted on it.
  */
 export function parseInput(raw: string): Result<ParsedInput, AlertRejection> {
   const text = raw.startsWith(BOM) ? raw.slice(1) : raw;
@@ -25,6 +26,11 @@ export function parseInput(raw: string): Result<ParsedInput, AlertRejection> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
+    // Text lines may open with a bracket too (a fast-alert line without its time starts with `[**]`); only
+    // `[{` is taken for a broken batch of JSON alerts.
+    if (start === '[' && firstNonBlank(text.slice(text.indexOf('[') + 1)) !== '{') {
+      return ok({ kind: 'text', line: stripLineEnd(text) });
+    }
     const detail = error instanceof Error ? error.message.slice(0, MAX_ERROR_TEXT) : 'syntax error';
     return err({ reason: 'unparseable', message: `invalid JSON: ${detail}` });
   }

@@ -45,6 +45,11 @@ export const GroundTruth = z.object({
     systems: z.array(nonEmpty).default([]),
   }),
   recoveryTargets: z.array(nonEmpty).default([]),
+  /**
+   * Other names of a labelled entity (canonical name → aliases), e.g. "10.0.2.11" → ["server_ssh"]: an action that
+   * names a host by its name rather than its address is judged the same.
+   */
+  aliases: z.record(nonEmpty, z.array(nonEmpty)).default({}),
   referencePlan: z.array(ReferenceAction).optional(),
   phases: z.array(AttackPhase).optional(),
   /** Where the labels come from (dataset, upstream file, who annotated) — shown in reports. */

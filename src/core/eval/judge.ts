@@ -34,6 +34,15 @@ const HOST_LIKE = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-f:]+:[0-9a-f:]*|[a-
 
 const norm = (value: string): string => value.trim().toLowerCase();
 
+/** Lower-cases a name and maps a labelled alias onto its canonical entity. */
+export function entityResolver(truth: GroundTruth): (name: string) => string {
+  const aliases = new Map<string, string>();
+  for (const [canonical, names] of Object.entries(truth.aliases)) {
+    for (const name of names) aliases.set(norm(name), norm(canonical));
+  }
+  return (name) => aliases.get(norm(name)) ?? norm(name);
+}
+
 export const emptyStatus: StageStatus = {
   contained: false, assessed: false, preserved: false, evicted: false, hardened: false, restored: false,
 };
@@ -88,7 +97,7 @@ export function judgeStep(step: TracedStep, before: StageStatus, truth: GroundTr
     return { ...base, advanced: [], effective: false, unnecessary: true, cost: 2, reason: 'acted on a false positive' };
   }
   const sets = targetSets(truth);
-  const named = step.action.targets.map(norm);
+  const named = step.action.targets.map(entityResolver(truth));
   const hosts = hostsNamed(named, sets);
   if (hosts.length > 0 && !hosts.some((host) => sets.relevant.has(host))) {
     return { ...base, advanced: [], effective: false, unnecessary: true, cost: 2, reason: `targets ${hosts.join(', ')}: none in the ground truth` };

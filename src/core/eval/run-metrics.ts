@@ -1,6 +1,6 @@
 import { canonicalTactic, canonicalTechnique, techniquesMatch } from './attack-labels';
 import { RecoveryStages, type GroundTruth } from './ground-truth';
-import { isTerminal, type JudgedStep } from './judge';
+import { entityResolver, isTerminal, type JudgedStep } from './judge';
 import { setScore, uniqueDefined, type SetScore } from './set-scores';
 import type { EvalTrace } from './trace';
 
@@ -51,19 +51,21 @@ function recovery(judged: readonly JudgedStep[]): { recovered: boolean; time: nu
 }
 
 function entityScores(trace: EvalTrace, truth: GroundTruth, judged: readonly JudgedStep[]) {
+  const resolve = entityResolver(truth);
   const evidence = new Set(trace.evidenceEntities.map(norm));
-  const actionTargets = trace.steps.flatMap((step) => step.action?.targets ?? []).map(norm);
-  const named = [...new Set([...actionTargets, ...trace.entities.attackers.map(norm), ...trace.entities.targets.map(norm)])];
+  // Grounding is checked on the names as written: an alias is grounded only if that very name is in the evidence.
+  const named = [...new Set([...trace.steps.flatMap((step) => step.action?.targets ?? []), ...trace.entities.attackers, ...trace.entities.targets].map(norm))];
+  const actionTargets = trace.steps.flatMap((step) => step.action?.targets ?? []).map(resolve);
   const truthHosts = new Set([...truth.entities.attackers, ...truth.entities.targets, ...truth.recoveryTargets].map(norm));
   const hostLike = [...new Set(actionTargets)].filter((entity) => /^\d{1,3}(\.\d{1,3}){3}$/.test(entity) || truthHosts.has(entity));
   const effectiveTargets = new Set(
-    trace.steps.filter((_, index) => judged[index]?.effective === true).flatMap((step) => step.action?.targets ?? []).map(norm),
+    trace.steps.filter((_, index) => judged[index]?.effective === true).flatMap((step) => step.action?.targets ?? []).map(resolve),
   );
   return {
     entityGrounding: ratio(named.filter((entity) => evidence.has(entity)).length, named.length, 1),
     targetPrecision: ratio(hostLike.filter((entity) => truthHosts.has(entity)).length, hostLike.length, 1),
     recoveryTargetCoverage: ratio(truth.recoveryTargets.filter((t) => effectiveTargets.has(norm(t))).length, truth.recoveryTargets.length, 1),
-    attackers: setScore(trace.entities.attackers.map(norm), truth.entities.attackers.map(norm)),
+    attackers: setScore([...new Set(trace.entities.attackers.map(resolve))], truth.entities.attackers.map(resolve)),
   };
 }
 

@@ -21,7 +21,7 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
   let converted: JsonSchema;
   try {
     // 'input': the model writes what the schema parses (defaults and transforms apply after it answers).
-    converted = z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
+    converted = z.toJSONSchema(schema, { io: 'input' });
   } catch (error) {
     throw new IraError(ErrorCodes.internal, `answer schema cannot be expressed as JSON Schema: ${String(error)}`, { cause: error });
   }

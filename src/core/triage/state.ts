@@ -67,9 +67,10 @@ function invalid(message: string): never {
 
 /**
  * Resumes from stored incidents (after a restart). Open incidents come back with their entity index rebuilt from
- * their (bounded) entity lists; an entity listed by several open incidents starts as a hub candidate (merges =
- * incidents − 1), since linking on it is what the previous run refrained from. Closed incidents with a case id are
- * remembered so the case reopens under the same id. Repeat folding starts afresh: signatures are not stored.
+ * their (bounded) entity lists; an entity listed by several open incidents comes back as a hub, since not linking
+ * on it is what the previous run decided. Merged incidents are skipped (their figures live in the survivor). Closed
+ * incidents with a case id are remembered so the case reopens under the same id. Repeat folding starts afresh:
+ * signatures are not stored, so the first sighting of each signature after a restart counts as unique.
  */
 export function hydrateTriageState(options: TriageOptions, incidents: readonly Incident[]): TriageState {
   const state = createTriageState(options);
@@ -99,8 +100,9 @@ function indexRecordEntities(state: TriageState, record: IncidentRecord): void {
     const entry = state.entities.get(key);
     if (entry === undefined) state.entities.set(key, { record, lastMs: record.lastMs, merges: 0 });
     else {
-      entry.merges++;
-      entry.lastMs = record.lastMs;
+      // Two open incidents sharing an entity means the previous run refused to link on it: it was a hub.
+      entry.merges = Math.max(entry.merges + 1, state.hubMergeLimit);
+      entry.lastMs = Math.max(entry.lastMs, record.lastMs);
     }
   }
 }

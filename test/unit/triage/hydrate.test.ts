@@ -10,7 +10,7 @@ function store(batches: readonly TriageBatchResult[]): Incident[] {
 
 function stream() {
   return Array.from({ length: 40 }, (_, i) =>
-    alert({ id: `e${i}`, at: i * 4, host: `h${i % 3}`, user: i % 5 === 0 ? 'alice' : undefined, rule: `R${i % 4}`, severity: 20 + (i % 7) * 10 }),
+    alert({ id: `e${i}`, at: i * 4, host: `h${i % 3}`, ...(i % 5 === 0 ? { user: 'alice' } : {}), rule: `R${i % 4}`, severity: 20 + (i % 7) * 10 }),
   );
 }
 
@@ -53,5 +53,24 @@ describe('resume after restart', () => {
     const resumed = hydrateTriageState({ windowMs: HOUR }, stored);
     const out = triageBatch(resumed, [alert({ id: 'c2', at: 201, caseId: 'CASE-1' })]);
     expect(out.changes[0]!.incident).toMatchObject({ case_id: 'CASE-1', status: 'open', alert_count: 2 });
+  });
+
+  it('restores hubs: an entity shared by two open incidents does not merge them after a restart', () => {
+    const gateway = '10.0.0.1';
+    const options = { windowMs: HOUR, hubMergeLimit: 2 };
+    const state = createTriageState(options);
+    const hosts = ['a', 'b', 'c'].map((h, i) => ({ name: `ws-${h}`, ip: `10.0.2.${i + 1}` }));
+    const before = triageBatch(state, [
+      alert({ id: 'fw', at: 0, host: 'fw', hostIp: [gateway], rule: 'Config change' }),
+      ...hosts.map((h, i) => alert({ id: `own-${h.name}`, at: 1 + i, host: h.name, hostIp: [h.ip], rule: 'Malware' })),
+      ...hosts.map((h, i) => alert({ id: `flow-${h.name}`, at: 5 + i, src: h.ip, dst: gateway, rule: 'Flow' })),
+    ]);
+    const stored = store([before]);
+    // Two merges (ws-a, ws-b into the gateway's incident) made the gateway a hub; ws-c kept its own incident.
+    expect(stored.filter((i) => i.status === 'open' && i.entities.ips.includes(gateway))).toHaveLength(2);
+    const resumed = hydrateTriageState(options, stored);
+    const out = triageBatch(resumed, [alert({ id: 'again', at: 9, src: '10.0.2.3', dst: gateway, rule: 'Flow 2' })]);
+    expect(out.changes.map((c) => c.kind)).toEqual(['updated']);
+    expect(out.results[0]!.incidentId).toBe(before.results[3]!.incidentId);
   });
 });

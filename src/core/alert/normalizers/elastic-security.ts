@@ -12,6 +12,8 @@ import { toIsoTimestamp } from '../timestamp';
  * flattened (`"kibana.alert.rule.name"`) next to the nested ECS objects of the source event (`host: {name}`), so
  * every read goes through `getPath`, which accepts both spellings and any mix of them.
  *
+ * - `@timestamp`: the alert's own (when the rule fired), `kibana.alert.original_time` (the source event's) only
+ *   when it is missing: the incident timeline orders alerts as the analyst saw them.
  * - `event.id`: `kibana.alert.uuid` (equal to the document `_id`); the envelope `_id` when the uuid is missing.
  * - `event.severity`: `kibana.alert.risk_score` (already 0–100, the analyst-tunable number), else the severity
  *   label (`low|medium|high|critical` → 21/47/73/99, Kibana's own defaults), else 47.

@@ -33,11 +33,12 @@ export const normalizeOpenSearchFinding: Normalizer = (input) => {
   const ruleNames = queries.map((query) => toText(query.name)).filter((name) => name !== undefined);
   const index = toText(record.index);
   const findingLabel = toText(record.severity);
+  const findingSeverity = findingLabel === undefined ? undefined : severityFromLabel(findingLabel);
   return ok(
     buildAlert('opensearch-finding', input.raw, {
       timestamp,
       eventId: toText(record.id) ?? input.envelopeId ?? contentId(input.raw),
-      severity: tags.severity ?? (findingLabel === undefined ? undefined : severityFromLabel(findingLabel)) ?? DEFAULT_SEVERITY,
+      severity: tags.severity ?? findingSeverity ?? DEFAULT_SEVERITY,
       message: `Security Analytics finding${index === undefined ? '' : ` on ${index}`}: ${ruleNames.join(', ')}`,
       dataset: 'opensearch.findings',
       rule: { id: first === undefined ? undefined : toText(first.id), name: ruleNames[0], category: tags.category },

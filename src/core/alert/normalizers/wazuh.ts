@@ -23,7 +23,7 @@ export const normalizeWazuh: Normalizer = (input) => {
   if (record === undefined) return needsRecord('wazuh');
   const timestampValue = firstValue(record, ['timestamp', '@timestamp']);
   const timestamp = toIsoTimestamp(timestampValue);
-  if (timestamp === undefined) return missingTimestamp('timestamp', timestampValue);
+  if (timestamp === undefined) return missingTimestamp('timestamp | @timestamp', timestampValue);
   const rule = isRecord(record.rule) ? record.rule : {};
   const data = isRecord(record.data) ? record.data : {};
   const description = toText(rule.description);

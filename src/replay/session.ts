@@ -1,0 +1,134 @@
+import { createLlm, type ClosableLlm } from '../adapters/llm/create-llm';
+import { loadPromptSet } from '../adapters/prompts/load-prompts';
+import { createDocumentStore } from '../adapters/store/create-document-store';
+import { indexTemplates } from '../adapters/store/index-templates';
+import { NdjsonStore } from '../adapters/store/ndjson-store';
+import type { AlertSource } from '../adapters/sources/types';
+import type { Progress } from '../cli/progress';
+import type { Config } from '../config';
+import { AgentConfig, agentConfigFromSettings, type AgentConfigInput } from '../core/agent/agent-config';
+import type { AgentDeps } from '../core/agent/context';
+import { runDirectStep } from '../core/agent/direct-step';
+import { runAgentStep } from '../core/agent/step';
+import type { LlmPort } from '../core/llm/port';
+import { indexNames, type DocumentStore } from '../core/ports/store';
+import type { Logger } from '../logger';
+import type { ReplayBudget, ReplayReport } from '../report/model';
+import { writeReport, type WrittenReport } from '../report/write-report';
+import { seededRandom } from './rng';
+import type { StepRunner } from './run-incident';
+import { runReplay } from './run-replay';
+
+/**
+ * The composition root shared by `ira replay`, `ira demo` and `ira eval`: configuration → LLM adapter, prompts, agent
+ * config, document store; then one replay and its report. Budget flags override the configured values.
+ */
+export interface BudgetOverrides {
+  readonly candidates?: number;
+  readonly rollouts?: number;
+  readonly depth?: number;
+  readonly maxSteps?: number;
+  readonly chunkSize?: number;
+  readonly maxLlmCallsPerStep?: number;
+  readonly evidenceChars?: number;
+}
+
+export type Method = 'planner' | 'direct';
+export type Features = NonNullable<AgentConfigInput['features']>;
+
+export interface SessionSettings {
+  readonly outDir: string;
+  /** Write the documents to Elasticsearch/OpenSearch (config.store) instead of NDJSON files in outDir. */
+  readonly toElasticsearch: boolean;
+  readonly budget: BudgetOverrides;
+  readonly method: Method;
+  readonly features?: Features;
+  readonly maxIncidents?: number;
+  readonly seed?: number;
+}
+
+export function replayBudget(config: Config, overrides: BudgetOverrides): ReplayBudget {
+  return {
+    candidates: overrides.candidates ?? config.agent.candidates,
+    rollouts: overrides.rollouts ?? config.agent.rollouts,
+    depth: overrides.depth ?? config.agent.depth,
+    maxSteps: overrides.maxSteps ?? config.replay.maxSteps,
+    chunkSize: overrides.chunkSize ?? config.replay.chunkSize,
+    maxLlmCallsPerStep: overrides.maxLlmCallsPerStep ?? config.agent.maxLlmCallsPerStep,
+    stepTimeoutMs: config.agent.stepTimeoutMs,
+  };
+}
+
+export function agentConfigFor(config: Config, budget: ReplayBudget, settings: Pick<SessionSettings, 'features' | 'seed' | 'budget'>): AgentConfig {
+  const base = agentConfigFromSettings(
+    {
+      ...config.agent,
+      candidates: budget.candidates,
+      rollouts: budget.rollouts,
+      depth: budget.depth,
+      maxLlmCallsPerStep: budget.maxLlmCallsPerStep,
+      evidenceChars: settings.budget.evidenceChars ?? config.agent.evidenceChars,
+    },
+    { ...config.llm, seed: settings.seed ?? config.llm.seed },
+    settings.features === undefined ? {} : { features: settings.features },
+  );
+  return AgentConfig.parse(base);
+}
+
+export function stepRunner(llm: LlmPort, config: AgentConfig, method: Method, now: () => number): StepRunner {
+  const deps: AgentDeps = { llm, prompts: loadPromptSet(), now, random: seededRandom(config.seed) };
+  const step = method === 'direct' ? runDirectStep : runAgentStep;
+  return (state, input, signal) => step(state, input, deps, config, signal);
+}
+
+export async function openStore(config: Config, settings: SessionSettings, logger: Logger, signal: AbortSignal): Promise<{ store: DocumentStore; label: string }> {
+  if (!settings.toElasticsearch) {
+    return { store: await NdjsonStore.open({ directory: settings.outDir }), label: `NDJSON files in ${settings.outDir}` };
+  }
+  const store = createDocumentStore(config.store, logger);
+  await store.ensureTemplates(indexTemplates(config.store.indexPrefix), signal);
+  return { store, label: `${config.store.flavor} ${config.store.node}, indices ${config.store.indexPrefix}-*` };
+}
+
+export interface SessionResult {
+  readonly report: ReplayReport;
+  readonly written: WrittenReport;
+}
+
+export async function runSession(
+  config: Config,
+  source: AlertSource,
+  settings: SessionSettings,
+  io: { readonly progress: Progress; readonly logger: Logger; readonly signal: AbortSignal; readonly llm?: ClosableLlm },
+): Promise<SessionResult> {
+  const budget = replayBudget(config, settings.budget);
+  const agentConfig = agentConfigFor(config, budget, settings);
+  const llm = io.llm ?? (await createLlm(config.llm, { logger: io.logger, signal: io.signal }));
+  const { store, label } = await openStore(config, settings, io.logger, io.signal);
+  try {
+    const report = await runReplay(
+      {
+        source,
+        store,
+        indices: indexNames(config.store.indexPrefix),
+        runner: stepRunner(llm, agentConfig, settings.method, () => Date.now()),
+        model: llm.model,
+        provider: config.llm.provider,
+        budget,
+        maxIncidents: settings.maxIncidents ?? config.replay.maxIncidents,
+        triage: { windowMs: config.triage.windowMinutes * 60_000 },
+        triageBatchSize: config.triage.batchSize,
+        contextChars: config.replay.contextChars,
+        output: label,
+        now: () => new Date(),
+        progress: io.progress,
+        logger: io.logger,
+      },
+      io.signal,
+    );
+    return { report, written: await writeReport(report, settings.outDir) };
+  } finally {
+    await store.close();
+    if (io.llm === undefined) await llm.close();
+  }
+}

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { endpoints, engineInfo, type EngineInfo } from './helpers/services';
+
+/**
+ * Integration tests run against real services (scripts/services.sh starts them). A missing service fails the run
+ * here, with the endpoint and the command to start it; it never turns into skipped tests.
+ */
+const START_HINT = 'start them with `bash scripts/services.sh up` (scripts/test.sh does this first)';
+
+async function kafkaInfo(): Promise<string> {
+  const admin = new Kafka({
+    clientId: 'ira-it-setup',
+    brokers: endpoints.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 2 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return `${cluster.brokers.length} broker(s), cluster ${cluster.clusterId}`;
+  } catch (error) {
+    throw new Error(`Kafka is not reachable at ${endpoints.kafkaBrokers.join(',')}: ${String(error)}; ${START_HINT}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function engine(flavor: EngineInfo['flavor'], node: string): Promise<EngineInfo> {
+  try {
+    return await engineInfo(flavor, node);
+  } catch (error) {
+    throw new Error(`${flavor} is not reachable at ${node}: ${String(error)}; ${START_HINT}`);
+  }
+}
+
+/**
+ * OpenSearch is part of the suite unless its install script says it cannot be had on this machine (exit code 2 of
+ * `scripts/opensearch.sh available`) or IRA_TEST_OPENSEARCH=0; then the store tests run on Elasticsearch only and
+ * say so in the log.
+ */
+function opensearchWanted(): { wanted: boolean; why: string } {
+  if (process.env.IRA_TEST_OPENSEARCH === '0') return { wanted: false, why: 'IRA_TEST_OPENSEARCH=0' };
+  const script = join(__dirname, '..', '..', 'scripts', 'opensearch.sh');
+  if (!existsSync(script)) return { wanted: false, why: 'scripts/opensearch.sh does not exist' };
+  try {
+    execFileSync('bash', [script, 'available'], { stdio: 'ignore', timeout: 30000 });
+    return { wanted: true, why: 'scripts/opensearch.sh available' };
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status === 2) return { wanted: false, why: 'scripts/opensearch.sh reports OpenSearch cannot be had here' };
+    return { wanted: true, why: `scripts/opensearch.sh available exited ${String(status)}` };
+  }
+}
+
+export default async function globalSetup(): Promise<void> {
+  const lines: string[] = [];
+  lines.push(`Kafka ${endpoints.kafkaBrokers.join(',')}: ${await kafkaInfo()}`);
+  const es = await engine('elasticsearch', endpoints.elasticsearch);
+  lines.push(`Elasticsearch ${es.node}: version ${es.version} (${es.distribution})`);
+  const opensearch = opensearchWanted();
+  if (opensearch.wanted) {
+    const os = await engine('opensearch', endpoints.opensearch);
+    if (os.distribution !== 'opensearch') throw new Error(`${endpoints.opensearch} is not OpenSearch (distribution ${os.distribution})`);
+    lines.push(`OpenSearch ${os.node}: version ${os.version}`);
+    process.env.IRA_TEST_OPENSEARCH = '1';
+  } else {
+    lines.push(`OpenSearch: not part of this run (${opensearch.why})`);
+    process.env.IRA_TEST_OPENSEARCH = '0';
+  }
+  process.stdout.write(`\nintegration services:\n  ${lines.join('\n  ')}\n`);
+}

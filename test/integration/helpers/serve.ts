@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { runServe } from '../../../src/cli/serve';
+import type { Config } from '../../../src/config';
+import { createJsonLogger } from '../../../src/logger';
+
+export interface LogLine {
+  level: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+export interface RunningServe {
+  logs: LogLine[];
+  stop(): Promise<void>;
+  /** Settles when runServe returns (after stop, or on a fatal error). */
+  done: Promise<void>;
+}
+
+/** Runs `ira serve` in this process, as the CLI would, collecting its log lines for assertions. */
+export function startServe(config: Config): RunningServe {
+  const logs: LogLine[] = [];
+  const logger = createJsonLogger({ level: 'info', write: (line) => void logs.push(JSON.parse(line) as LogLine) });
+  const controller = new AbortController();
+  const done = runServe(config, logger, controller.signal);
+  done.catch(() => undefined);
+  return {
+    logs,
+    done,
+    async stop() {
+      controller.abort();
+      await done;
+    },
+  };
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs `ira serve` as a separate OS process (ts-node, transpile only) so a test can kill it for real (SIGKILL:
+ * no shutdown hook runs, nothing is flushed or committed on the way out).
+ */
+export function spawnServe(environment: Record<string, string>): ServeProcess {
+  const entry = join(__dirname, 'serve-entry.ts');
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], {
+    cwd: join(__dirname, '..', '..', '..'),
+    env: { ...process.env, ...environment, TS_NODE_PROJECT: join(__dirname, '..', '..', '..', 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-20000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
