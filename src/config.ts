@@ -70,6 +70,8 @@ const EnvSchema = z.object({
   IRA_AGENT_EVIDENCE_CHARS: positiveInt.default(6000),
   IRA_AGENT_COALESCE_MS: nonNegativeInt.default(2000),
   IRA_AGENT_MAX_BATCH: positiveInt.default(500),
+  IRA_AGENT_INCIDENT_CONCURRENCY: positiveInt.default(1),
+  IRA_AGENT_ENABLED: bool.default(true),
 
   IRA_TRIAGE_WINDOW_MINUTES: positiveInt.default(60),
   IRA_INGEST_BATCH_SIZE: positiveInt.default(2000),
@@ -137,6 +139,10 @@ export interface Config {
     evidenceChars: number;
     coalesceMs: number;
     maxBatch: number;
+    /** Incidents stepped at once per batch (each step already runs its rollouts concurrently). */
+    incidentConcurrency: number;
+    /** `ira serve` runs stage 2 (the agent) beside stage 1; off for a triage-only deployment. */
+    enabled: boolean;
   };
   triage: { windowMinutes: number; batchSize: number; concurrency: number };
   /** Offline replay (`ira replay`, `ira eval`, `ira demo`): step cap (T_max), alerts per agent step, limits. */
@@ -249,6 +255,8 @@ function toConfig(env: Env): Config {
       evidenceChars: env.IRA_AGENT_EVIDENCE_CHARS,
       coalesceMs: env.IRA_AGENT_COALESCE_MS,
       maxBatch: env.IRA_AGENT_MAX_BATCH,
+      incidentConcurrency: env.IRA_AGENT_INCIDENT_CONCURRENCY,
+      enabled: env.IRA_AGENT_ENABLED,
     },
     triage: {
       windowMinutes: env.IRA_TRIAGE_WINDOW_MINUTES,

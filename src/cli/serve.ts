@@ -16,6 +16,7 @@ import type { TriageCounters } from '../pipeline/counters';
 import { hydrateFromStore } from '../pipeline/hydrate';
 import type { MessageProducer } from '../pipeline/ports';
 import { createTriagePipeline } from '../pipeline/triage-pipeline';
+import { startAgentStage } from '../agent-pipeline/agent-stage';
 
 /** A running stage of `ira serve`: stopped in reverse order of start on shutdown. */
 export interface Stage {
@@ -153,7 +154,7 @@ async function startStages(context: ServeContext, stages: Stage[]): Promise<void
       return Promise.resolve();
     },
   });
-  // Stage 2 (agent): stages.push(await startAgentStage(context));
+  if (context.config.agent.enabled) stages.push(await startAgentStage(context));
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {

@@ -11,7 +11,8 @@ import { ErrorCodes, IraError, describeError } from '../../errors';
 import type { Logger } from '../../logger';
 import { backoffDelay, sleep } from '../retry';
 import { bulkBody, itemOutcome, unwrapItem, type BulkItemResponse } from './bulk-body';
-import { searchBody, toHit, toStoredDocument, type RawHit } from './search-body';
+import { guardedUpdates, isGuardedUpdate, type GuardedUpdate, type StoredVersion } from './guarded-update';
+import { readPath, searchBody, toHit, toStoredDocument, type RawHit } from './search-body';
 import type { StoreTransport } from './transport';
 
 export interface HttpDocumentStoreOptions {
@@ -47,7 +48,7 @@ export function createHttpDocumentStore(options: HttpDocumentStoreOptions): Docu
     return operations.map((operation, index) => itemOutcome(operation, unwrapItem(items[index] ?? {})));
   }
 
-  async function bulk(operations: readonly WriteOperation[], signal: AbortSignal): Promise<WriteOutcome[]> {
+  async function bulkWithRetry(operations: readonly WriteOperation[], signal: AbortSignal): Promise<WriteOutcome[]> {
     const outcomes: (WriteOutcome | undefined)[] = new Array<WriteOutcome | undefined>(operations.length).fill(undefined);
     let pending = operations.map((_, index) => index);
     const deadline = now() + options.retryMaxMs;
@@ -74,6 +75,34 @@ export function createHttpDocumentStore(options: HttpDocumentStoreOptions): Docu
       await sleep(delayMs, signal);
     }
     return outcomes as WriteOutcome[];
+  }
+
+  async function versions(operations: readonly GuardedUpdate[], signal: AbortSignal): Promise<(StoredVersion | undefined)[]> {
+    const docs = operations.map((operation) => ({ _index: operation.index, _id: operation.id, _source: [operation.onlyIfNewer.field] }));
+    const response = await transport.request({ method: 'POST', path: '/_mget', body: { docs } }, signal);
+    const found = (response.body as { docs?: (RawHit & { found?: boolean })[] }).docs ?? [];
+    return operations.map((operation, index) => {
+      const doc = found[index];
+      if (!doc?.found) return undefined;
+      const value = readPath(doc._source ?? {}, operation.onlyIfNewer.field);
+      return { value: typeof value === 'number' ? value : undefined, seqNo: doc._seq_no ?? -1, primaryTerm: doc._primary_term ?? -1 };
+    });
+  }
+
+  /** Plain writes in one bulk; version-guarded updates by read-then-conditional-write (see guarded-update.ts). */
+  async function bulk(operations: readonly WriteOperation[], signal: AbortSignal): Promise<WriteOutcome[]> {
+    const plain = operations.map((operation, index) => ({ operation, index })).filter((entry) => !isGuardedUpdate(entry.operation));
+    const guarded = operations.map((operation, index) => ({ operation, index })).filter((entry) => isGuardedUpdate(entry.operation));
+    const outcomes = new Array<WriteOutcome>(operations.length);
+    if (plain.length > 0) {
+      const results = await bulkWithRetry(plain.map((entry) => entry.operation), signal);
+      plain.forEach((entry, position) => (outcomes[entry.index] = results[position] as WriteOutcome));
+    }
+    if (guarded.length > 0) {
+      const results = await guardedUpdates(guarded.map((entry) => entry.operation as GuardedUpdate), { bulk: bulkWithRetry, versions }, signal);
+      guarded.forEach((entry, position) => (outcomes[entry.index] = results[position] as WriteOutcome));
+    }
+    return outcomes;
   }
 
   return {

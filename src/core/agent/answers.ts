@@ -5,13 +5,14 @@ import { AttackTactic } from './tactics';
 /**
  * What the model must answer, per role. Every string and array is bounded: under a JSON grammar a small model never
  * closes an unbounded string, and the bounds also cap what attacker-steered output can put into our documents.
- * `reasoning` comes first so a model writing JSON token by token thinks before it commits to the fields.
+ * `reasoning` comes first so a model writing JSON token by token thinks before it commits to the fields; it is kept
+ * short because every rollout step pays for it, and the worst case of each schema must fit `maxTokens` (500).
  */
 const text = (max: number) => z.string().max(max);
 const names = (maxItems: number, maxChars = 120) => z.array(z.string().min(1).max(maxChars)).max(maxItems);
 
 export const StateAnswer = z.object({
-  reasoning: text(300),
+  reasoning: text(160),
   contained: z.boolean(),
   assessed: z.boolean(),
   preserved: z.boolean(),
@@ -22,18 +23,18 @@ export const StateAnswer = z.object({
 export type StateAnswer = z.infer<typeof StateAnswer>;
 
 export const IncidentAnswer = z.object({
-  reasoning: text(300),
+  reasoning: text(160),
   incident: z.boolean(),
-  description: text(600),
-  tactics: z.array(AttackTactic).max(8),
-  techniques: names(12, 80),
-  entities: z.object({ attackers: names(10), systems: names(10), targets: names(10) }),
+  description: text(400),
+  tactics: z.array(AttackTactic).max(6),
+  techniques: names(8, 60),
+  entities: z.object({ attackers: names(6, 80), systems: names(6, 80), targets: names(6, 80) }),
   state: StateAnswer.omit({ reasoning: true }),
 });
 export type IncidentAnswer = z.infer<typeof IncidentAnswer>;
 
 export const ActionAnswer = z.object({
-  reasoning: text(300),
+  reasoning: text(240),
   kind: ActionKind,
   targets: names(ActionLimits.targets, ActionLimits.targetChars),
   description: z.string().min(1).max(ActionLimits.descriptionChars),
@@ -48,8 +49,8 @@ export const SignatureAnswer = z.object({
 export type SignatureAnswer = z.infer<typeof SignatureAnswer>;
 
 export const RevisionAnswer = z.object({
-  reasoning: text(400),
+  reasoning: text(300),
   tactics: z.array(AttackTactic).min(1).max(6),
-  techniques: names(10, 80),
+  techniques: names(8, 60),
 });
 export type RevisionAnswer = z.infer<typeof RevisionAnswer>;

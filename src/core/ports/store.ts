@@ -32,8 +32,9 @@ export interface WriteCondition {
 
 /**
  * One write. `create` fails with `exists` when the id is taken (idempotent first write); `index` replaces;
- * `update` merges `doc` into the stored top-level fields (creating the document when `upsert` is true), and with
- * `onlyIfNewer` it applies only when the stored `field` is absent or below `value` (a stale writer becomes a no-op).
+ * `update` merges `doc` as a partial document (objects merge key by key, arrays and values replace; fields it does
+ * not name are kept), creating the document when `upsert` is true. With `onlyIfNewer` it applies only when the
+ * stored `field` is absent or below `value` (a stale writer becomes a `noop`).
  */
 export type WriteOperation =
   | { op: 'create'; index: string; id: string; document: Document }

@@ -19,12 +19,17 @@ export interface EngineInfo {
   distribution: string;
 }
 
-/** `GET /` of an engine: its version and distribution, or a clear error naming the endpoint. */
+/**
+ * An engine's version from `GET /_nodes/_local` (the test distributions have no `GET /` handler), and whether it
+ * calls itself Elasticsearch (the `X-elastic-product` header every Elasticsearch 8 response carries).
+ */
 export async function engineInfo(flavor: EngineInfo['flavor'], node: string): Promise<EngineInfo> {
-  const response = await fetch(node, { signal: AbortSignal.timeout(5000) });
+  const response = await fetch(`${node}/_nodes/_local?filter_path=nodes.*.version`, { signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`${flavor} at ${node} answered HTTP ${response.status}`);
-  const body = (await response.json()) as { version?: { number?: string; distribution?: string } };
-  return { flavor, node, version: body.version?.number ?? '?', distribution: body.version?.distribution ?? 'elasticsearch' };
+  const body = (await response.json()) as { nodes?: Record<string, { version?: string }> };
+  const version = Object.values(body.nodes ?? {})[0]?.version ?? '?';
+  const distribution = response.headers.get('x-elastic-product') === 'Elasticsearch' ? 'elasticsearch' : 'opensearch';
+  return { flavor, node, version, distribution };
 }
 
 /** A Config for one test: the real endpoints plus the test's own topics, group and index prefix. */

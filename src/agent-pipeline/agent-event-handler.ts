@@ -1,0 +1,153 @@
+import { runAgentStep, type AgentConfig, type AgentDeps, type StepOutcome } from '../core/agent';
+import { runPool } from '../core/agent/pool';
+import type { DocumentStore, IndexNames } from '../core/ports/store';
+import { sleep } from '../adapters/retry';
+import { ErrorCodes, IraError } from '../errors';
+import type { Logger } from '../logger';
+import { IncidentEvent } from '../pipeline/incident-event';
+import type { BatchHandler, InboundMessage, MessageProducer } from '../pipeline/ports';
+import { coalesceEvents, type IncidentWork } from './coalesce';
+import { loadIncidentAgent, loadStepAlerts, saveStepOutcome } from './incident-agent-store';
+
+export interface AgentStageCounters {
+  events: number;
+  invalidEvents: number;
+  steps: number;
+  skipped: number;
+  abstentions: number;
+  actionsPublished: number;
+  conflicts: number;
+}
+
+export interface AgentEventHandlerOptions {
+  store: DocumentStore;
+  producer: MessageProducer;
+  indices: IndexNames;
+  deps: AgentDeps;
+  agentConfig: AgentConfig;
+  /** Wait until the oldest event of a burst is this old before stepping, so a burst becomes one step. */
+  coalesceMs: number;
+  maxAlertsPerStep: number;
+  incidentConcurrency: number;
+  stepTimeoutMs: number;
+  actionsTopic?: string | undefined;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * Stage 2: incident events → one agent step per incident (at most one at a time per incident: events are keyed by
+ * incident id, so one incident's work lands on one partition) → recommendation, conjectures, incident state →
+ * optional action event → commit. Nothing is committed before every write it caused is acknowledged.
+ */
+export function createAgentEventHandler(options: AgentEventHandlerOptions): { handleBatch: BatchHandler; counters: AgentStageCounters } {
+  const counters: AgentStageCounters = { events: 0, invalidEvents: 0, steps: 0, skipped: 0, abstentions: 0, actionsPublished: 0, conflicts: 0 };
+  const { logger } = options;
+
+  const parseEvents = (messages: readonly InboundMessage[]): IncidentEvent[] => {
+    const events: IncidentEvent[] = [];
+    for (const message of messages) {
+      counters.events++;
+      const parsed = message.value ? safeParseEvent(message.value.toString('utf8')) : undefined;
+      if (parsed) events.push(parsed);
+      else {
+        // Stage 1 is the only producer; a malformed event is a bug, logged with its position, never a reason to stall.
+        counters.invalidEvents++;
+        logger.error('incident-event-invalid', { topic: message.topic, partition: message.partition, offset: message.offset });
+      }
+    }
+    return events;
+  };
+
+  const handleBatch: BatchHandler = async (batch, control) => {
+    const last = batch.messages[batch.messages.length - 1];
+    if (!last) return;
+    const work = coalesceEvents(parseEvents(batch.messages), options.maxAlertsPerStep);
+    const oldest = Math.min(...work.map((item) => item.oldestEmittedAt));
+    const waitMs = Number.isFinite(oldest) ? options.coalesceMs - (Date.now() - oldest) : 0;
+    if (waitMs > 0) await sleep(Math.min(waitMs, options.coalesceMs), options.signal);
+    await runPool(
+      work.map((item) => () => stepIncident(item)),
+      options.incidentConcurrency,
+    );
+    if (!control.isRunning()) return;
+    await control.commit(last.offset);
+  };
+
+  const stepIncident = async (work: IncidentWork): Promise<void> => {
+    const log = logger.child({ incidentId: work.incidentId });
+    for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+      const snapshot = await loadIncidentAgent(options.store, options.indices, work.incidentId, options.signal);
+      if (snapshot.eventVersion >= work.version) {
+        counters.skipped++;
+        log.debug('agent-step-skipped', { reason: 'already processed', version: work.version });
+        return;
+      }
+      const alerts = await loadStepAlerts(
+        options.store,
+        options.indices,
+        { incidentId: work.incidentId, alertIds: work.alertIds, truncated: work.truncated, limit: options.maxAlertsPerStep },
+        options.signal,
+      );
+      const outcome = await runStep(snapshot.state, alerts);
+      const saved = await saveStepOutcome(options.store, options.indices, snapshot, outcome, work.version, options.signal);
+      if (saved === 'conflict') {
+        // Stage 1 updates the same document (triage fields) at any time; re-read and step again from fresh state.
+        counters.conflicts++;
+        log.info('agent-step-conflict', { attempt });
+        continue;
+      }
+      await publish(outcome);
+      counters.steps++;
+      if (outcome.recommendation.decision.kind === 'abstain') counters.abstentions++;
+      log.info('agent-step-end', {
+        step: outcome.recommendation.step,
+        decision: outcome.recommendation.decision.kind,
+        llmCalls: outcome.recommendation.usage.llmCalls,
+        latencyMs: outcome.recommendation.latencyMs,
+      });
+      return;
+    }
+    throw new IraError(ErrorCodes.storeConflict, `incident ${work.incidentId}: agent state kept changing`, { retryable: true });
+  };
+
+  const runStep = async (state: Parameters<typeof runAgentStep>[0], alerts: Parameters<typeof runAgentStep>[1]['alerts']): Promise<StepOutcome> => {
+    // Each step gets its own controller: composing with the long-lived stage signal via AbortSignal.any leaks on Node 20.
+    const controller = new AbortController();
+    const onStop = (): void => controller.abort(options.signal.reason);
+    options.signal.addEventListener('abort', onStop, { once: true });
+    const timer = setTimeout(() => controller.abort(new IraError(ErrorCodes.budgetExhausted, 'agent step timed out')), options.stepTimeoutMs);
+    try {
+      return await runAgentStep(state, { alerts }, options.deps, options.agentConfig, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onStop);
+    }
+  };
+
+  const publish = async (outcome: StepOutcome): Promise<void> => {
+    const { recommendation } = outcome;
+    if (!options.actionsTopic || recommendation.decision.kind !== 'act') return;
+    await options.producer.send(
+      options.actionsTopic,
+      [{ key: recommendation.incidentId, value: JSON.stringify({ incident_id: recommendation.incidentId, step: recommendation.step, action: recommendation.decision.action, rationale: recommendation.rationale }) }],
+      options.signal,
+    );
+    counters.actionsPublished++;
+  };
+
+  return { handleBatch, counters };
+}
+
+function safeParseEvent(text: string): IncidentEvent | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = IncidentEvent.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}

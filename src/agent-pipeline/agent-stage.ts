@@ -1,0 +1,54 @@
+import { createKafkaBatchConsumer } from '../adapters/kafka/kafka-batch-consumer';
+import { createLlm, type ClosableLlm } from '../adapters/llm/create-llm';
+import { loadPromptSet } from '../adapters/prompts/load-prompts';
+import type { ServeContext, Stage } from '../cli/serve';
+import { agentConfigFromSettings } from '../core/agent';
+import { indexNames } from '../core/ports/store';
+import { createAgentEventHandler, type AgentStageCounters } from './agent-event-handler';
+
+export interface AgentStage extends Stage {
+  readonly counters: Readonly<AgentStageCounters>;
+}
+
+/** Stage 2 of `ira serve`: the agent consumer group on `ira.incident-events`. */
+export async function startAgentStage(context: ServeContext): Promise<AgentStage> {
+  const { config, logger, signal } = context;
+  const log = logger.child({ stage: 'agent' });
+  const prompts = loadPromptSet();
+  const llm: ClosableLlm = await createLlm(config.llm, { logger: log, signal });
+  const handler = createAgentEventHandler({
+    store: context.store,
+    producer: context.producer,
+    indices: indexNames(config.store.indexPrefix),
+    deps: { llm, prompts, now: () => Date.now(), random: Math.random },
+    agentConfig: agentConfigFromSettings(config.agent, config.llm),
+    coalesceMs: config.agent.coalesceMs,
+    maxAlertsPerStep: config.agent.maxBatch,
+    incidentConcurrency: config.agent.incidentConcurrency,
+    stepTimeoutMs: config.agent.stepTimeoutMs,
+    actionsTopic: config.kafka.publishActions ? config.kafka.topics.actions : undefined,
+    logger: log,
+    signal,
+  });
+  const consumer = createKafkaBatchConsumer(
+    context.kafka,
+    {
+      groupId: config.kafka.groups.agent,
+      topic: config.kafka.topics.incidentEvents,
+      partitionsConsumedConcurrently: 1,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      onFatal: context.fail,
+    },
+    log.child({ component: 'consumer' }),
+  );
+  await consumer.run(handler.handleBatch);
+  log.info('stage-started', { topic: config.kafka.topics.incidentEvents, group: config.kafka.groups.agent, model: llm.model });
+  return {
+    name: 'agent',
+    counters: handler.counters,
+    stop: async () => {
+      await consumer.stop();
+      await llm.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { AgentState, initialAgentState, type StepOutcome } from '../core/agent';
+import { NormalizedAlert } from '../core/alert/schema';
+import type { DocumentStore, IndexNames, StoredDocument, WriteOperation } from '../core/ports/store';
+import { ErrorCodes, IraError } from '../errors';
+import {
+  asDocument,
+  conjectureDocument,
+  conjectureId,
+  incidentAgentFields,
+  recommendationDocument,
+  recommendationId,
+} from '../replay/agent-documents';
+
+/**
+ * Stage 2's view of Elasticsearch: the agent state lives in the incident document (`agent`, written only by
+ * stage 2), beside the triage fields stage 1 keeps updating. A restarted process resumes every incident from there.
+ */
+export interface IncidentAgentSnapshot {
+  readonly incidentId: string;
+  readonly state: AgentState;
+  /** Highest incident-event version already folded into a step; redelivered events at or below it are skipped. */
+  readonly eventVersion: number;
+  readonly seqNo: number;
+  readonly primaryTerm: number;
+}
+
+export async function loadIncidentAgent(
+  store: DocumentStore,
+  indices: IndexNames,
+  incidentId: string,
+  signal: AbortSignal,
+): Promise<IncidentAgentSnapshot> {
+  const stored: StoredDocument | undefined = await store.get(indices.incidents, incidentId, signal);
+  if (!stored) {
+    // Stage 1 writes the incident before it produces the event, so a miss means the write is not visible yet.
+    throw new IraError(ErrorCodes.storeUnavailable, `incident ${incidentId} not found in ${indices.incidents}`, { retryable: true });
+  }
+  const parsed = AgentState.safeParse(stored.source['agent']);
+  const version = stored.source['agent_event_version'];
+  return {
+    incidentId,
+    state: parsed.success ? parsed.data : initialAgentState(incidentId),
+    eventVersion: typeof version === 'number' ? version : -1,
+    seqNo: stored.seqNo,
+    primaryTerm: stored.primaryTerm,
+  };
+}
+
+/** The alerts an incident's events name, oldest first; falls back to the incident's latest alerts when truncated. */
+export async function loadStepAlerts(
+  store: DocumentStore,
+  indices: IndexNames,
+  request: { incidentId: string; alertIds: readonly string[]; truncated: boolean; limit: number },
+  signal: AbortSignal,
+): Promise<NormalizedAlert[]> {
+  const byIds = !request.truncated && request.alertIds.length > 0;
+  const result = await store.search(
+    {
+      index: indices.alerts,
+      filters: byIds
+        ? [{ kind: 'terms', field: 'ira.alert_id', values: request.alertIds.slice(-request.limit) }]
+        : [{ kind: 'term', field: 'incident.id', value: request.incidentId }],
+      sort: [{ field: '@timestamp', order: 'desc' }],
+      size: request.limit,
+    },
+    signal,
+  );
+  const alerts: NormalizedAlert[] = [];
+  for (const hit of result.hits) {
+    const parsed = NormalizedAlert.safeParse(hit.source);
+    if (parsed.success) alerts.push(parsed.data);
+  }
+  return alerts.reverse();
+}
+
+/**
+ * Writes one step: the recommendation and conjecture documents first (deterministic ids, so a rerun after a crash
+ * overwrites rather than duplicates), then the incident's agent fields under optimistic concurrency.
+ * Returns 'conflict' when the incident moved on since it was read.
+ */
+export async function saveStepOutcome(
+  store: DocumentStore,
+  indices: IndexNames,
+  snapshot: IncidentAgentSnapshot,
+  outcome: StepOutcome,
+  eventVersion: number,
+  signal: AbortSignal,
+): Promise<'saved' | 'conflict'> {
+  const { incidentId } = snapshot;
+  const documents: WriteOperation[] = [
+    {
+      op: 'index',
+      index: indices.recommendations,
+      id: recommendationId(incidentId, outcome.recommendation.step),
+      document: asDocument(recommendationDocument(outcome.recommendation)),
+    },
+    ...outcome.revisions.map(
+      (revision): WriteOperation => ({
+        op: 'index',
+        index: indices.conjectures,
+        id: conjectureId(incidentId, revision.version),
+        document: asDocument(conjectureDocument(revision)),
+      }),
+    ),
+  ];
+  const written = await store.bulk(documents, signal);
+  const refused = written.find((item) => item.status === 'rejected');
+  if (refused) {
+    throw new IraError(ErrorCodes.storeRejected, `agent document ${refused.id} refused by the store`, { details: { ...refused } });
+  }
+  return updateIncident(store, indices, snapshot, outcome, eventVersion, signal);
+}
+
+async function updateIncident(
+  store: DocumentStore,
+  indices: IndexNames,
+  snapshot: IncidentAgentSnapshot,
+  outcome: StepOutcome,
+  eventVersion: number,
+  signal: AbortSignal,
+): Promise<'saved' | 'conflict'> {
+  const fields = { ...incidentAgentFields(outcome.state, outcome.recommendation), agent_event_version: eventVersion };
+  const [result] = await store.bulk(
+    [
+      {
+        op: 'update',
+        index: indices.incidents,
+        id: snapshot.incidentId,
+        doc: asDocument(fields),
+        upsert: false,
+        condition: { seqNo: snapshot.seqNo, primaryTerm: snapshot.primaryTerm },
+      },
+    ],
+    signal,
+  );
+  if (result?.status === 'written' || result?.status === 'noop') return 'saved';
+  if (result?.status === 'conflict') return 'conflict';
+  throw new IraError(ErrorCodes.storeRejected, `incident ${snapshot.incidentId} agent update failed: ${JSON.stringify(result)}`);
+}
