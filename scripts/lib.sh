@@ -40,6 +40,9 @@
 #   stop_pidfile PIDFILE NAME [TIMEOUT]  SIGTERM the process group started by start_detached,
 #                                        SIGKILL after TIMEOUT (default 30) s, remove PIDFILE.
 #                                        Only ever signals the pid recorded in PIDFILE.
+#   install_maven_zip ARTIFACT DEST      fetch g:a:v:zip with mvn, unpack its top folder to DEST
+#                                        (cached: no-op if DEST/.ira-installed exists); returns 1
+#                                        after printing mvn's error if it cannot be had
 #   ensure_service_user NAME             as root: create system user NAME (home IRA_SVC_ROOT) if
 #                                        missing; echo the user to run services as (NAME as root,
 #                                        the current user otherwise)
@@ -210,4 +213,30 @@ ensure_service_user() {
   ira_with_lock useradd _ira_create_user "$name" "$home" >&2
   chown "$name:" "$home"
   printf '%s\n' "$name"
+}
+
+# install_maven_zip ARTIFACT DEST
+#   Fetch a zip distribution (groupId:artifactId:version:zip) with mvn and unpack its single
+#   top-level folder to DEST (world-readable). No-op when DEST/.ira-installed exists. The zip
+#   itself stays cached in the local Maven repository only.
+install_maven_zip() {
+  local artifact="$1" dest="$2"
+  [[ -f "$dest/.ira-installed" ]] && return 0
+  command -v unzip >/dev/null || ira_die "unzip is required (apt-get install unzip)"
+  local tmp="$dest.tmp.$$"
+  rm -rf "$tmp"; mkdir -p "$tmp/zip" "$tmp/x"
+  ira_log "fetching $artifact with mvn"
+  if ! ira_mvn org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+      -Dartifact="$artifact" -DoutputDirectory="$tmp/zip" -Dmdep.overWriteReleases=true; then
+    rm -rf "$tmp"; ira_log "could not fetch $artifact (mvn error above)"; return 1
+  fi
+  local zip; zip="$(find "$tmp/zip" -name '*.zip' | head -n 1)"
+  [[ -n "$zip" ]] || { rm -rf "$tmp"; ira_log "mvn fetched no zip for $artifact"; return 1; }
+  unzip -q "$zip" -d "$tmp/x" || { rm -rf "$tmp"; ira_log "unzip of $zip failed"; return 1; }
+  local top; top="$(find "$tmp/x" -mindepth 1 -maxdepth 1 -type d | head -n 1)"
+  [[ -n "$top" ]] || { rm -rf "$tmp"; ira_log "$zip has no top-level folder"; return 1; }
+  chmod -R a+rX "$top"
+  date -u +%FT%TZ >"$top/.ira-installed"
+  rm -rf "$dest"; mkdir -p "$(dirname "$dest")"; mv "$top" "$dest"
+  rm -rf "$tmp"
 }

@@ -173,7 +173,7 @@ cmd_start() {
   # setsid: the server must outlive the shell that started it (CI steps, test runners).
   OLLAMA_HOST="$OLLAMA_ADDR" OLLAMA_MODELS="$MODELS_DIR" OLLAMA_KEEP_ALIVE="$KEEP_ALIVE" \
     OLLAMA_NUM_PARALLEL="${OLLAMA_NUM_PARALLEL:-1}" OLLAMA_MAX_LOADED_MODELS="${OLLAMA_MAX_LOADED_MODELS:-1}" \
-    OLLAMA_NO_CLOUD=1 OLLAMA_NOPRUNE=1 \
+    OLLAMA_NO_CLOUD=1 OLLAMA_NOPRUNE=1 GIN_MODE=release \
     setsid nohup "$OLLAMA_BIN" serve >>"$LOG_FILE" 2>&1 </dev/null &
   local pid=$! waited=0
   echo "$pid" >"$PID_FILE"
@@ -209,11 +209,14 @@ cmd_status() {
   if ! api_up; then echo "ollama: not answering on $OLLAMA_ADDR"; return 3; fi
   local pid; pid="$(our_pid || echo '?')"
   echo "ollama: up on $OLLAMA_ADDR, pid $pid, $(api /api/version)"
-  api /api/tags | python3 -c '
+  api /api/tags | python3 -c "$(cat <<'PY'
 import json, sys
 for m in json.load(sys.stdin).get("models", []):
     d = m.get("details", {})
-    print(f"  model {m[\"name\"]} digest={m[\"digest\"][:12]} size={m[\"size\"]} {d.get(\"family\")} {d.get(\"parameter_size\")} {d.get(\"quantization_level\")}")'
+    print("  model %s digest=%s size=%d %s %s %s" % (m["name"], m["digest"][:12], m["size"], d.get("family"),
+          d.get("parameter_size"), d.get("quantization_level")))
+PY
+)"
 }
 
 # -------------------------------------------------------------------------------------------- model
@@ -282,7 +285,11 @@ cmd_import_model() {
   log "ollama create $model -f $modelfile"
   local start end
   start="$(date +%s%N)"
-  OLLAMA_HOST="$OLLAMA_ADDR" "$OLLAMA_BIN" create "$model" -f "$modelfile" >&2 || die "ollama create failed"
+  # The client draws progress bars with terminal escapes: keep them out of CI logs unless it fails.
+  mkdir -p "$RUN_DIR"
+  if ! OLLAMA_HOST="$OLLAMA_ADDR" "$OLLAMA_BIN" create "$model" -f "$modelfile" >"$RUN_DIR/create.log" 2>&1; then
+    tail -n 20 "$RUN_DIR/create.log" >&2; log_tail; die "ollama create $model failed"
+  fi
   end="$(date +%s%N)"
   digest="$(model_digest "$model")"
   [ -n "$digest" ] || die "model $model not listed after create"
@@ -297,27 +304,52 @@ cmd_import_model() {
 
 cmd_smoke() { # real calls, checked for shape only (a 135M model's wording is not something to assert)
   api_up || die "ollama is not answering on $OLLAMA_ADDR (run: $0 start && $0 import-model)"
-  local model; model="$(lock_value ollamaModel)"
-  API_TIMEOUT=300 api /api/chat -d "{\"model\":\"$model\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}],
-    \"stream\":false,\"options\":{\"temperature\":0,\"num_predict\":64}}" | python3 -c '
-import json, sys
-r = json.load(sys.stdin)
-c = r["message"]["content"]
-assert r["done"] and r["message"]["role"] == "assistant" and c.strip(), r
-print(f"chat: {r[\"eval_count\"]} tokens, total {r[\"total_duration\"]/1e9:.2f}s, load {r[\"load_duration\"]/1e9:.2f}s, "
-      f"prompt {r[\"prompt_eval_count\"]} tok at {r[\"prompt_eval_count\"]/(r[\"prompt_eval_duration\"]/1e9):.0f} tok/s, "
-      f"gen {r[\"eval_count\"]/(r[\"eval_duration\"]/1e9):.1f} tok/s: {c[:80]!r}")'
-  API_TIMEOUT=300 api /api/chat -d "{\"model\":\"$model\",\"stream\":false,
-    \"messages\":[{\"role\":\"user\",\"content\":\"Summarise in one short sentence: ssh brute force from 10.0.0.5 against host web-1.\"}],
-    \"format\":{\"type\":\"object\",\"properties\":{\"summary\":{\"type\":\"string\",\"maxLength\":80}},
-    \"required\":[\"summary\"],\"additionalProperties\":false},\"options\":{\"temperature\":0,\"num_predict\":96}}" \
-  | python3 -c '
-import json, sys
-r = json.load(sys.stdin)
+  python3 - "http://$OLLAMA_ADDR" "$(lock_value ollamaModel)" <<'PY'
+import json, sys, time, urllib.request, urllib.error
+base, model = sys.argv[1], sys.argv[2]
+
+def chat(body):
+    body = {"model": model, "stream": False, **body}
+    req = urllib.request.Request(base + "/api/chat", json.dumps(body).encode(), {"Content-Type": "application/json"})
+    t0 = time.monotonic()
+    try:
+        with urllib.request.urlopen(req, timeout=300) as resp:
+            r = json.load(resp)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}"), time.monotonic() - t0
+    return 200, r, time.monotonic() - t0
+
+def figures(r, wall):
+    gen = r["eval_count"] / (r["eval_duration"] / 1e9) if r.get("eval_duration") else 0.0
+    pp = r["prompt_eval_count"] / (r["prompt_eval_duration"] / 1e9) if r.get("prompt_eval_duration") else 0.0
+    return (f"wall {wall:.2f}s (load {r['load_duration'] / 1e9:.2f}s), prompt {r['prompt_eval_count']} tok "
+            f"@ {pp:.0f} tok/s, generated {r['eval_count']} tok @ {gen:.1f} tok/s, done_reason {r.get('done_reason')}")
+
+code, r, wall = chat({"messages": [{"role": "user", "content": "Say hi"}],
+                      "options": {"temperature": 0, "num_predict": 64}})
+assert code == 200, (code, r)
+msg = r["message"]
+assert r["done"] and msg["role"] == "assistant" and msg["content"].strip(), r
+print(f"chat:   {figures(r, wall)}: {msg['content'][:70]!r}")
+
+schema = {"type": "object", "properties": {"summary": {"type": "string", "maxLength": 80}},
+          "required": ["summary"], "additionalProperties": False}
+code, r, wall = chat({"messages": [{"role": "user", "content":
+                      "Summarise in one short sentence: ssh brute force from 10.0.0.5 against host web-1."}],
+                      "format": schema, "options": {"temperature": 0, "num_predict": 128}})
+assert code == 200, (code, r)
 obj = json.loads(r["message"]["content"])
 assert isinstance(obj, dict) and set(obj) == {"summary"} and isinstance(obj["summary"], str), obj
 assert len(obj["summary"]) <= 80, obj
-print(f"format: {r[\"eval_count\"]} tokens, total {r[\"total_duration\"]/1e9:.2f}s, valid against schema: {obj}")'
+print(f"format: {figures(r, wall)}: {obj}")
+
+# SmolLM2 has no thinking mode: think=false must be accepted, think=true refused with a clear 400.
+code, r, _ = chat({"messages": [{"role": "user", "content": "Say hi"}], "think": False, "options": {"num_predict": 8}})
+assert code == 200 and "thinking" not in r["message"], (code, r)
+code, r, _ = chat({"messages": [{"role": "user", "content": "Say hi"}], "think": True, "options": {"num_predict": 8}})
+assert code == 400 and "does not support thinking" in r.get("error", ""), (code, r)
+print("think:  false -> 200 without a thinking field; true -> 400 " + json.dumps(r["error"]))
+PY
 }
 
 cmd_env() {

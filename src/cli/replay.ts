@@ -66,7 +66,7 @@ export function budgetFlags(values: Partial<Record<'candidates' | 'rollouts' | '
     ['chunkSize', positiveIntOption('chunk-size', values['chunk-size'])],
     ['maxLlmCallsPerStep', positiveIntOption('max-calls-per-step', values['max-calls-per-step'])],
   ];
-  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as BudgetOverrides;
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
 }
 
 function chooseSource(values: Values, positionals: string[], config: Config, logger: Logger): AlertSource {

@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from '../core/alert/schema';
-import type { Document, DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
+import type { DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
 import { createTriageState, triageBatch, type Incident, type TriageOptions, type TriagedAlert } from '../core/triage';
 import { ErrorCodes, IraError } from '../errors';
 import { alertDocument } from '../pipeline/alert-document';
@@ -79,7 +79,7 @@ export async function writeTriage(
     op: 'update',
     index: indices.incidents,
     id: incident.id,
-    doc: { ...incident } as Document,
+    doc: { ...incident },
     upsert: true,
     onlyIfNewer: { field: 'version', value: incident.version },
   }));

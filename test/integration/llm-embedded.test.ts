@@ -88,7 +88,9 @@ describe('EmbeddedLlm with the pinned SmolLM2 GGUF', () => {
     const second = await llm.complete(triageRequest(new AbortController().signal, 11));
     record(first);
     record(second);
-    expect(first.ok ? first.value.rawText : first.error.rawText).toBe(second.ok ? second.value.rawText : second.error.rawText);
+    if (!first.ok || !second.ok) throw new Error('expected two valid answers');
+    expect(second.value.rawText).toBe(first.value.rawText);
+    expect(second.value.usage).toEqual(first.value.usage);
   });
 
   it('serialises concurrent calls on one sequence and frees it after each', async () => {

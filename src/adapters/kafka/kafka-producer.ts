@@ -9,7 +9,14 @@ import { translateKafkaError } from './translate-error';
  * AbortSignal, so an abort stops the wait, not the send (which is harmless: the write is idempotent downstream).
  */
 export async function createKafkaProducer(kafka: Kafka): Promise<MessageProducer> {
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  // Unlimited retries: the idempotent producer's ordering guarantee needs them (kafkajs warns otherwise); an outage
+  // is bounded by the caller's signal instead.
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
+  });
   try {
     await producer.connect();
   } catch (error) {

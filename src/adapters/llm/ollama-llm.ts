@@ -33,6 +33,8 @@ export interface OllamaLlmOptions {
   /** 'auto' turns thinking on when the model lists the "thinking" capability (asked once per adapter). */
   readonly think?: OllamaThink;
   readonly keepAlive?: string | number;
+  /** num_thread; unset leaves Ollama's choice (its physical core count). See EmbeddedLlmOptions.threads. */
+  readonly threads?: number;
   readonly retry?: RetryPolicy;
   readonly logger?: Logger;
   /** Injectable for tests of the transport; defaults to the global fetch. */
@@ -116,6 +118,7 @@ export class OllamaLlm implements LlmPort {
       num_ctx: request.contextSize ?? this.options.contextSize,
       num_predict: request.maxTokens,
       ...(request.seed === undefined ? {} : { seed: request.seed }),
+      ...(this.options.threads === undefined ? {} : { num_thread: this.options.threads }),
     };
   }
 

@@ -5,7 +5,7 @@ import type { NormalizedAlert } from '../alert/schema';
 import { AttackTactic } from './tactics';
 
 export { ActionKind, ActionKinds, ResponseAction } from './action';
-export { RecoveryState, RecoveryStateFields } from './recovery-state';
+export { RecoveryState, RecoveryStateFields, initialRecoveryState, isTerminal, mergeMonotone, progress } from './recovery-state';
 export { AttackTactic, AttackTactics } from './tactics';
 
 /**

@@ -37,7 +37,7 @@ export function startServe(config: Config): RunningServe {
 export interface ServeProcess {
   child: ChildProcess;
   output: () => string;
-  exited: Promise<number | null>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -57,6 +57,8 @@ export function spawnServe(environment: Record<string, string>): ServeProcess {
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, exited };
 }

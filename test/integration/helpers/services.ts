@@ -38,6 +38,8 @@ export function testConfig(settings: Record<string, string>): Config {
     IRA_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     IRA_ES_NODE: endpoints.elasticsearch,
     IRA_LOG_LEVEL: 'warn',
+    // These tests are about stage 1; stage 2 (the agent, with a real LLM) has its own tests.
+    IRA_AGENT_ENABLED: 'false',
     ...settings,
   });
 }

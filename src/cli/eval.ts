@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLlm } from '../adapters/llm/create-llm';
+import { summaryText } from '../core/eval/summary-table';
+import { loadDataset } from '../eval/load-dataset';
+import { EvalMethods, runEval, type EvalMethod } from '../eval/run-eval';
+import { writeResults } from '../eval/write-results';
+import { demoBudget } from '../replay/demo';
+import { replayBudget } from '../replay/session';
+import { cliLogger, ExitCodes, loadConfigOrReport, positiveIntOption, reportFailure, timestampSlug, UsageError, writeLine, type CliIo } from './io';
+import { createProgress } from './progress';
+import { budgetFlags } from './replay';
+
+export const evalUsage = `usage: ira eval <dataset> [options]
+
+  <dataset>             "bundled" (datasets/bundled.json), a manifest file, or one incident folder with its ground truth
+  --methods a,b         of ${EvalMethods.join(', ')} (default: all)
+  --seeds N             number of seeds (default 3); seeds are IRA_LLM_SEED, +1, +2, ...
+  --cases a,b           only these case ids
+  --judge rules|llm     how an action's recovery stages are read (default rules; llm uses the configured model)
+  --out <dir>           results folder (default: out/eval-<timestamp>/)
+  --json                print the summary as JSON on stdout
+  --candidates N  --rollouts M  --depth H  --max-steps S  --chunk-size C  --max-calls-per-step L
+                        planning budget (default: the demo budget, N=${demoBudget.candidates} M=${demoBudget.rollouts} H=${demoBudget.depth} S=${demoBudget.maxSteps})`;
+
+const options = {
+  methods: { type: 'string' },
+  seeds: { type: 'string' },
+  cases: { type: 'string' },
+  judge: { type: 'string', default: 'rules' },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  candidates: { type: 'string' },
+  rollouts: { type: 'string' },
+  depth: { type: 'string' },
+  'max-steps': { type: 'string' },
+  'chunk-size': { type: 'string' },
+  'max-calls-per-step': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function listOption(value: string | undefined): string[] | undefined {
+  return value?.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function methodsOption(value: string | undefined): EvalMethod[] {
+  const names = listOption(value) ?? [...EvalMethods];
+  const unknown = names.filter((name) => !(EvalMethods as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new UsageError(`unknown method(s) ${unknown.join(', ')}; choose from ${EvalMethods.join(', ')}`);
+  return names as EvalMethod[];
+}
+
+export async function runEvalCommand(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  let methods: EvalMethod[];
+  let seedCount: number;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    methods = methodsOption(parsed.values.methods);
+    seedCount = positiveIntOption('seeds', parsed.values.seeds) ?? 3;
+    if (parsed.values.judge !== 'rules' && parsed.values.judge !== 'llm') throw new UsageError('--judge must be rules or llm');
+    if (!parsed.values.help && parsed.positionals.length !== 1) throw new UsageError('give one dataset');
+  } catch (error) {
+    writeLine(io.stderr, `ira eval: ${(error as Error).message}\n${evalUsage}`);
+    return ExitCodes.usage;
+  }
+  const values = parsed.values;
+  if (values.help) {
+    writeLine(io.stdout, evalUsage);
+    return ExitCodes.ok;
+  }
+  const config = loadConfigOrReport(io);
+  if (config === undefined) return ExitCodes.usage;
+  const logger = cliLogger(config, io);
+  const progress = createProgress(io.stderr);
+  const startedAt = new Date();
+  const outDir = values.out ?? join(config.replay.outDir, `eval-${timestampSlug(startedAt)}`);
+  try {
+    const dataset = parsed.positionals[0] as string;
+    const wanted = listOption(values.cases);
+    const cases = (await loadDataset(dataset)).filter((item) => wanted === undefined || wanted.includes(item.id));
+    if (cases.length === 0) throw new UsageError(`no case of ${dataset} matches --cases ${values.cases ?? ''}`);
+    const budget = { ...demoBudget, ...budgetFlags(values) };
+    const seeds = Array.from({ length: seedCount }, (_, index) => config.llm.seed + index);
+    const llm = await createLlm(config.llm, { logger, signal: io.signal });
+    writeLine(io.stderr, `ira eval: ${cases.length} case(s) × ${methods.length} method(s) × ${seeds.length} seed(s) with ${llm.model}; results in ${outDir}`);
+    let runs;
+    try {
+      runs = await runEval(
+        config,
+        { cases, methods, seeds, budget, outDir, judge: values.judge === 'llm' ? 'llm' : 'rules' },
+        { llm, judgeLlm: llm, progress, logger, signal: io.signal },
+      );
+    } finally {
+      await llm.close();
+    }
+    const shown = replayBudget(config, budget);
+    const written = await writeResults(
+      outDir,
+      {
+        dataset,
+        model: llm.model,
+        provider: config.llm.provider,
+        judge: values.judge,
+        methods,
+        seeds,
+        budget: { candidates: shown.candidates, rollouts: shown.rollouts, depth: shown.depth, maxSteps: shown.maxSteps, chunkSize: shown.chunkSize },
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+      },
+      cases,
+      runs,
+    );
+    if (values.json) writeLine(io.stdout, JSON.stringify(Object.fromEntries(written.summaries), null, 2));
+    else writeLine(io.stdout, `${summaryText(written.summaries)}\n\nresults: ${written.markdown}\n         ${written.json}`);
+    return ExitCodes.ok;
+  } catch (error) {
+    progress.end();
+    if (error instanceof UsageError) {
+      writeLine(io.stderr, `ira eval: ${error.message}`);
+      return ExitCodes.usage;
+    }
+    reportFailure(io, 'eval', error);
+    return ExitCodes.failed;
+  }
+}
