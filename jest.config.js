@@ -8,7 +8,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test/unit'],
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 20000,
+      setupFilesAfterEnv: ['<rootDir>/test/unit/jest-timeout.ts'],
     },
     {
       displayName: 'integration',
@@ -16,7 +16,7 @@ module.exports = {
       roots: ['<rootDir>/test/integration'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
-      testTimeout: 600000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration/jest-timeout.ts'],
     },
   ],
 };

@@ -153,11 +153,15 @@ async function main(): Promise<void> {
   const run = await pipeline(config, messages.length, memory);
   const baselineMs = await baseline(kafka, topic, messages.length);
 
-  const versions = await fetch(config.store.node).then((r) => r.json() as Promise<{ version: { number: string } }>);
+  // The engines' test distributions have no `GET /`; the nodes API has the version everywhere.
+  const nodes = await fetch(`${config.store.node}/_nodes/_local?filter_path=nodes.*.version`).then(
+    (response) => response.json() as Promise<{ nodes?: Record<string, { version?: string }> }>,
+  );
+  const engineVersion = Object.values(nodes.nodes ?? {})[0]?.version ?? '?';
   const rows: [string, string][] = [
     ['messages (AIT-ADS window replayed)', messages.length.toLocaleString('en-US')],
     ['partitions / batch size / concurrency', `${PARTITIONS} / ${config.triage.batchSize} / ${config.triage.concurrency}`],
-    ['services', `Kafka ${config.kafka.brokers.join(',')}, Elasticsearch ${versions.version.number} at ${config.store.node}`],
+    ['services', `Kafka ${config.kafka.brokers.join(',')}, ${config.store.flavor} ${engineVersion} at ${config.store.node}`],
     ['produce (acks=all, no compression)', `${(produceMs / 1000).toFixed(1)} s, ${rate(messages.length, produceMs)}`],
     ['stage 1 end to end (Kafka → ES, committed)', `${(run.ms / 1000).toFixed(1)} s, ${rate(messages.length, run.ms)}`],
     ['kafkajs consumer, JSON.parse only', `${(baselineMs / 1000).toFixed(1)} s, ${rate(messages.length, baselineMs)}`],

@@ -112,6 +112,10 @@ action.destructive_requires_name: false
 ${EXTRA_YML}
 EOF
   printf -- '-Xms%s\n-Xmx%s\n' "$HEAP" "$HEAP" >"$CONF_DIR/jvm.options.d/ira-heap.options"
+  # OpenSearch's jvm.options points GC logs/heap dumps at paths relative to the install dir,
+  # which the service user cannot write; pin them to our data root instead.
+  sed -i -e "s#=logs/#=$DATA_ROOT/logs/#g" -e "s#Xloggc:logs/#Xloggc:$DATA_ROOT/logs/#" \
+    -e "s#HeapDumpPath=data\$#HeapDumpPath=$DATA_ROOT/data#" "$CONF_DIR/jvm.options"
   chown -R "$user:" "$DATA_ROOT"
 }
 
@@ -138,7 +142,7 @@ do_start() {
   local -a envs=(ES_JAVA_HOME="$jhome" ES_PATH_CONF="$CONF_DIR")
   [[ "$FLAVOR" == opensearch ]] && envs=(OPENSEARCH_JAVA_HOME="$jhome" OPENSEARCH_PATH_CONF="$CONF_DIR")
   local runas="$user"; [[ "$(id -u)" == 0 ]] || runas=""
-  start_detached "$PIDFILE" "$LOGFILE" "$runas" env -u JAVA_HOME -u ES_JAVA_OPTS -u OPENSEARCH_JAVA_OPTS \
+  start_detached "$PIDFILE" "$LOGFILE" "$runas" env -C "$DATA_ROOT" -u JAVA_HOME -u ES_JAVA_OPTS -u OPENSEARCH_JAVA_OPTS \
     "${envs[@]}" "$INSTALL_DIR/$BIN"
   wait_http "$URL/_cluster/health?wait_for_status=yellow&timeout=5s" "$START_TIMEOUT" "$LOGFILE" "$PIDFILE"
   ira_log "$NAME ready at $URL in $((SECONDS - t0))s (pid $(pid_read "$PIDFILE"))"

@@ -99,7 +99,7 @@ ira_find_java() {
   for home in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/*; do
     [[ -x "$home/bin/java" && -f "$home/release" ]] || continue
     ver="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")"
-    if [[ "$ver" == "$major" ]]; then printf '%s\n' "$home"; return 0; fi
+    if [[ "$ver" == "$major" ]]; then readlink -f "$home"; return 0; fi
   done
   ira_log "no Java $major JDK found (looked at \$JAVA_HOME and /usr/lib/jvm/*)"
   return 1

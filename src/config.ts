@@ -56,6 +56,7 @@ const EnvSchema = z.object({
   IRA_LLM_TOP_P: z.coerce.number().gt(0).max(1).default(0.9),
   IRA_LLM_SEED: nonNegativeInt.default(42),
   IRA_LLM_TIMEOUT_MS: positiveInt.default(120000),
+  IRA_LLM_THREADS: positiveInt.optional(),
 
   IRA_AGENT_CANDIDATES: positiveInt.default(3),
   IRA_AGENT_ROLLOUTS: positiveInt.default(3),
@@ -124,6 +125,8 @@ export interface Config {
     topP: number;
     seed: number;
     timeoutMs: number;
+    /** CPU threads per model evaluation (embedded default: cores − 1; Ollama: the server's choice unless set). */
+    threads?: number | undefined;
   };
   agent: {
     candidates: number;
@@ -240,6 +243,7 @@ function toConfig(env: Env): Config {
       topP: env.IRA_LLM_TOP_P,
       seed: env.IRA_LLM_SEED,
       timeoutMs: env.IRA_LLM_TIMEOUT_MS,
+      threads: env.IRA_LLM_THREADS,
     },
     agent: {
       candidates: env.IRA_AGENT_CANDIDATES,

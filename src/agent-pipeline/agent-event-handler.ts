@@ -118,7 +118,8 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
     const controller = new AbortController();
     const onStop = (): void => controller.abort(options.signal.reason);
     options.signal.addEventListener('abort', onStop, { once: true });
-    const timer = setTimeout(() => controller.abort(new IraError(ErrorCodes.budgetExhausted, 'agent step timed out')), options.stepTimeoutMs);
+    // A TimeoutError reason tells the step its time budget ran out (it finishes with what it has scored).
+    const timer = setTimeout(() => controller.abort(new DOMException('agent step time budget spent', 'TimeoutError')), options.stepTimeoutMs);
     try {
       return await runAgentStep(state, { alerts }, options.deps, options.agentConfig, controller.signal);
     } finally {

@@ -29,7 +29,7 @@ function tracedStep(r: Recommendation): TracedStep {
   return { step: r.step, outcome: 'abstain', abstainReason: `${decision.code}: ${decision.reason}`, usage };
 }
 
-export function traceOf(report: IncidentReport, alerts: readonly NormalizedAlert[]): EvalTrace {
+export function traceOf(report: Pick<IncidentReport, 'finalState' | 'recommendations'>, alerts: readonly NormalizedAlert[]): EvalTrace {
   const state = report.finalState;
   const conjecture = state.conjecture;
   return {

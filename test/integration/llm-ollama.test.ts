@@ -2,6 +2,7 @@
 jest.setTimeout(300_000);
 
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { OllamaLlm } from '../../src/adapters/llm/ollama-llm';
 import type { OllamaLlmOptions } from '../../src/adapters/llm/ollama-llm';
@@ -15,6 +16,8 @@ import { IraError } from '../../src/errors';
  */
 const host = process.env.IRA_TEST_OLLAMA_HOST ?? 'http://127.0.0.1:21434';
 const model = process.env.IRA_TEST_OLLAMA_MODEL ?? 'ira-smollm2:135m';
+// The server runs on this machine: leave a core to the test itself (Ollama's default spins on every core; see docs/llm.md).
+const threads = Number(process.env.IRA_TEST_OLLAMA_THREADS ?? Math.max(1, availableParallelism() - 1));
 
 const Triage = z.object({
   severity: z.enum(['low', 'medium', 'high', 'critical']),
@@ -41,6 +44,7 @@ function adapter(overrides: Partial<OllamaLlmOptions> = {}): OllamaLlm {
     model,
     contextSize: 2048,
     timeoutMs: 120_000,
+    threads,
     retry: { attempts: 2, baseDelayMs: 50, maxDelayMs: 200 },
     ...overrides,
   });

@@ -8,19 +8,24 @@ import { fixtureMessages } from './helpers/fixtures';
 import { collectTopic, createTopics, groupProgress, produceAll, testKafka, testProducer } from './helpers/kafka';
 import { createScope, type TestScope } from './helpers/scope';
 import { startServe } from './helpers/serve';
-import { testConfig } from './helpers/services';
+import { endpoints, testConfig } from './helpers/services';
 import { waitFor } from './helpers/wait-for';
 
 /**
  * Every real fixture of every format goes through Kafka → `ira serve` (stage 1) → Elasticsearch; the counts in the
  * index and on the dead-letter topic must equal, exactly, what the normaliser accepts and refuses.
  */
-describe('stage 1 on the real fixtures of every format', () => {
+const engines = [
+  { flavor: 'elasticsearch', node: endpoints.elasticsearch },
+  ...(process.env.IRA_TEST_OPENSEARCH === '1' ? [{ flavor: 'opensearch', node: endpoints.opensearch }] : []),
+];
+
+describe.each(engines)('stage 1 on the real fixtures of every format, into $flavor', ({ flavor, node }) => {
   let scope: TestScope;
   const kafka = testKafka();
 
   beforeAll(() => {
-    scope = createScope('fixtures');
+    scope = createScope(`fixtures-${flavor.slice(0, 2)}`, [node]);
   });
   afterAll(() => scope.cleanup());
 
@@ -52,6 +57,8 @@ describe('stage 1 on the real fixtures of every format', () => {
       IRA_GROUP_TRIAGE: scope.group('triage'),
       IRA_INDEX_PREFIX: scope.prefix,
       IRA_INGEST_BATCH_SIZE: '500',
+      IRA_STORE_FLAVOR: flavor,
+      IRA_ES_NODE: node,
     });
     const serve = startServe(config);
     scope.track(() => serve.stop());
@@ -63,21 +70,21 @@ describe('stage 1 on the real fixtures of every format', () => {
     }, { description: `group ${group} to commit all ${messages.length} messages`, timeoutMs: 120_000 });
     await waitFor(() => dlq.messages.length >= rejections || undefined, { description: `${rejections} dead letters` });
 
-    const indexed = await countDocuments(scope.indices.alerts);
-    const byFormat = await termCounts(scope.indices.alerts, 'ira.format');
+    const indexed = await countDocuments(scope.indices.alerts, node);
+    const byFormat = await termCounts(scope.indices.alerts, 'ira.format', node);
     const table = Object.entries(expectedByFormat).map(([format, ids]) => ({ format, expected: ids.size, indexed: byFormat[format] ?? 0 }));
     process.stdout.write(
-      `\nfixtures: ${messages.length} messages → ${indexed} alerts indexed (expected ${expectedIds.size} distinct ids), ` +
+      `\nfixtures into ${flavor}: ${messages.length} messages → ${indexed} alerts indexed (expected ${expectedIds.size} distinct ids), ` +
         `${dlq.messages.length} dead letters (expected ${rejections})\n${table.map((row) => `  ${row.format.padEnd(20)} ${row.indexed}/${row.expected}`).join('\n')}\n`,
     );
     expect(indexed).toBe(expectedIds.size);
     for (const row of table) expect(row).toEqual({ ...row, indexed: row.expected });
     expect(dlq.messages).toHaveLength(rejections);
-    expect(new Set(await allIds(scope.indices.alerts))).toEqual(expectedIds);
+    expect(new Set(await allIds(scope.indices.alerts, node))).toEqual(expectedIds);
 
     // Every alert points at a stored incident, and every stored incident was announced under its own key.
-    const incidentIds = new Set(await allIds(scope.indices.incidents));
-    const referenced = Object.keys(await termCounts(scope.indices.alerts, 'incident.id'));
+    const incidentIds = new Set(await allIds(scope.indices.incidents, node));
+    const referenced = Object.keys(await termCounts(scope.indices.alerts, 'incident.id', node));
     expect(referenced.length).toBeGreaterThan(0);
     for (const id of referenced) expect(incidentIds.has(id)).toBe(true);
     await waitFor(() => {

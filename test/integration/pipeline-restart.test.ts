@@ -20,7 +20,13 @@ describe('stage 1 killed mid-stream and restarted', () => {
 
   beforeAll(() => {
     scope = createScope('restart');
-    scope.track(() => Promise.all(processes.map((serve) => (serve.child.exitCode === null ? (serve.child.kill('SIGKILL'), serve.exited) : undefined))));
+    scope.track(async () => {
+      for (const serve of processes) {
+        if (serve.child.exitCode !== null || serve.child.signalCode !== null) continue;
+        serve.child.kill('SIGKILL');
+        await serve.exited;
+      }
+    });
   });
   afterAll(() => scope.cleanup());
 

@@ -19,7 +19,7 @@ export interface CreateLlmOptions {
 
 export async function createLlm(config: Config['llm'], options: CreateLlmOptions = {}): Promise<ClosableLlm> {
   if (config.provider === 'ollama') {
-    const ollama = createOllamaLlm(config, options.logger);
+    const ollama = createOllamaLlm(config, options.logger, config.threads === undefined ? {} : { threads: config.threads });
     return { model: ollama.model, complete: (request) => ollama.complete(request), close: () => Promise.resolve() };
   }
   const resolved = await resolveModelPath(config.embedded, {

@@ -253,6 +253,7 @@ export function createEmbeddedLlm(config: Config['llm'], modelPath: string, logg
     modelPath,
     contextSize: config.contextSize,
     timeoutMs: config.timeoutMs,
+    ...(config.threads === undefined ? {} : { threads: config.threads }),
     ...(logger ? { logger } : {}),
   });
 }

@@ -134,12 +134,14 @@ export class OllamaLlm implements LlmPort {
   }
 }
 
-export function createOllamaLlm(config: Config['llm'], logger?: Logger): OllamaLlm {
+/** From the `llm` config section; `overrides` for settings the config does not carry yet (threads, think, retry). */
+export function createOllamaLlm(config: Config['llm'], logger?: Logger, overrides: Partial<OllamaLlmOptions> = {}): OllamaLlm {
   return new OllamaLlm({
     host: config.ollama.host,
     model: config.ollama.model,
     contextSize: config.contextSize,
     timeoutMs: config.timeoutMs,
     ...(logger ? { logger } : {}),
+    ...overrides,
   });
 }

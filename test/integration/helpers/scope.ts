@@ -14,7 +14,7 @@ export interface TestScope {
   topic(name: string): string;
   group(name: string): string;
   /** Registers a cleanup step (closing a client, stopping a process); run in reverse order. */
-  track(cleanup: () => Promise<unknown> | unknown): void;
+  track(cleanup: () => unknown): void;
   cleanup(): Promise<void>;
 }
 
@@ -23,7 +23,7 @@ export function createScope(label: string, engineNodes: readonly string[] = [end
   const prefix = `it-${label}-${id}`;
   const topics = new Set<string>();
   const groups = new Set<string>();
-  const steps: (() => Promise<unknown> | unknown)[] = [];
+  const steps: (() => unknown)[] = [];
   const indices = indexNames(prefix);
   return {
     id,

@@ -72,7 +72,7 @@ describe('metrics of a scripted direct-baseline replay (hand-computed)', () => {
     expect(llm.remaining()).toBe(0);
 
     const truth = (await loadDataset(incidentFolder))[0]!.truth;
-    const trace = traceOf({ finalState: loop.state, recommendations: loop.recommendations } as Parameters<typeof traceOf>[0], alerts);
+    const trace = traceOf({ finalState: loop.state, recommendations: loop.recommendations }, alerts);
     const judged = judgeTrace(trace.steps, truth, (step) => (step.action === undefined ? [] : classifyActionStages(step.action)));
     expect(judged.map((verdict) => [verdict.effective, verdict.unnecessary, verdict.cost])).toEqual([
       [true, false, 1],

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeAlert } from '../../src/core/alert/normalize';
+import type { NormalizedAlert } from '../../src/core/alert/schema';
+import { ConjectureDocument, RecommendationDocument } from '../../src/replay/agent-documents';
+import { collectTopic, createTopics, groupProgress, testKafka, testProducer } from './helpers/kafka';
+import { createScope, type TestScope } from './helpers/scope';
+import { startServe } from './helpers/serve';
+import { endpoints, testConfig } from './helpers/services';
+import { waitFor } from './helpers/wait-for';
+
+const OLLAMA_HOST = process.env.IRA_TEST_OLLAMA_HOST ?? 'http://127.0.0.1:21434';
+const OLLAMA_MODEL = process.env.IRA_TEST_OLLAMA_MODEL ?? 'ira-smollm2:135m';
+const LOGS = join(__dirname, '..', 'fixtures', 'alerts', 'snort', 'esorics26-digital-twin', 'logs.txt');
+
+async function searchAll(index: string): Promise<Record<string, unknown>[]> {
+  await fetch(`${endpoints.elasticsearch}/${index}/_refresh?ignore_unavailable=true`, { method: 'POST' });
+  const response = await fetch(`${endpoints.elasticsearch}/${index}/_search?ignore_unavailable=true`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ size: 1000, query: { match_all: {} } }),
+  });
+  if (!response.ok) return [];
+  const body = (await response.json()) as { hits: { hits: { _source: Record<string, unknown> }[] } };
+  return body.hits.hits.map((hit) => hit._source);
+}
+
+/** Every entity string the alerts carry: what an action may name. */
+function evidenceEntities(alerts: readonly NormalizedAlert[]): Set<string> {
+  const entities = new Set<string>();
+  for (const alert of alerts) {
+    for (const value of [alert.source.ip, alert.destination.ip, alert.host.name, alert.user.name, ...(alert.host.ip ?? [])]) {
+      if (value) entities.add(value);
+    }
+  }
+  return entities;
+}
+
+/**
+ * The whole product on real parts: the Snort alerts of a digital-twin incident go into Kafka; stage 1 indexes them
+ * and groups them into incidents; stage 2 runs the agent with a real model on a real Ollama; schema-valid
+ * recommendation and conjecture documents come out of Elasticsearch, naming only entities the alerts contain.
+ */
+describe('agent end to end (Kafka → triage → Elasticsearch → agent on Ollama)', () => {
+  let scope: TestScope;
+  const kafka = testKafka('ira-it-agent');
+
+  beforeAll(async () => {
+    scope = createScope('agent');
+    const tags = await fetch(`${OLLAMA_HOST}/api/tags`).then((response) => response.json() as Promise<{ models: { name: string }[] }>);
+    if (!tags.models.some((model) => model.name === OLLAMA_MODEL)) {
+      throw new Error(`Ollama at ${OLLAMA_HOST} does not serve ${OLLAMA_MODEL}: run scripts/ollama.sh import-model`);
+    }
+  });
+  afterAll(() => scope.cleanup());
+
+  test('a digital-twin incident yields schema-valid recommendations and conjectures naming only evidence entities', async () => {
+    // The first stages of the attack (sweep, scan, brute force): enough for an incident, small enough for a CPU model.
+    const lines = readFileSync(LOGS, 'utf8').split('\n').filter((line) => line.includes('Alert: [')).slice(0, 40);
+    const alerts = lines.map((line) => normalizeAlert(line)).flatMap((result) => (result.ok ? [result.value] : []));
+    expect(alerts).toHaveLength(lines.length);
+    const entities = evidenceEntities(alerts);
+
+    const topics = { alerts: scope.topic('alerts'), dlq: scope.topic('dlq'), events: scope.topic('events'), actions: scope.topic('actions') };
+    await createTopics(kafka, Object.values(topics), 1);
+    const producer = await testProducer(kafka, scope);
+    await producer.send({ topic: topics.alerts, acks: -1, messages: lines.map((line) => ({ value: line })) });
+    const actions = await collectTopic(kafka, scope, topics.actions);
+
+    const agentGroup = scope.group('agent');
+    const serve = startServe(
+      testConfig({
+        IRA_TOPIC_ALERTS: topics.alerts,
+        IRA_TOPIC_DLQ: topics.dlq,
+        IRA_TOPIC_INCIDENT_EVENTS: topics.events,
+        IRA_TOPIC_ACTIONS: topics.actions,
+        IRA_PUBLISH_ACTIONS: 'true',
+        IRA_GROUP_TRIAGE: scope.group('triage'),
+        IRA_GROUP_AGENT: agentGroup,
+        IRA_INDEX_PREFIX: scope.prefix,
+        IRA_AGENT_ENABLED: 'true',
+        IRA_LLM_PROVIDER: 'ollama',
+        IRA_OLLAMA_HOST: OLLAMA_HOST,
+        IRA_OLLAMA_MODEL: OLLAMA_MODEL,
+        // A small budget: the point is the plumbing and the invariants on a real model, not plan quality.
+        IRA_AGENT_CANDIDATES: '2',
+        IRA_AGENT_ROLLOUTS: '1',
+        IRA_AGENT_DEPTH: '2',
+        IRA_AGENT_MAX_LLM_CALLS_PER_STEP: '24',
+        IRA_AGENT_COALESCE_MS: '1000',
+        IRA_LLM_MAX_TOKENS: '400',
+        IRA_LLM_CONTEXT_SIZE: '4096',
+      }),
+    );
+    scope.track(() => serve.stop());
+
+    const recommendations = await waitFor(
+      async () => {
+        const docs = await searchAll(scope.indices.recommendations);
+        return docs.length > 0 ? docs : undefined;
+      },
+      { timeoutMs: 540_000, intervalMs: 2000, description: 'a recommendation document', describeState: () => serve.logs.filter((l) => l.level !== 'debug').slice(-5) },
+    );
+
+    for (const doc of recommendations) {
+      const recommendation = RecommendationDocument.parse(doc);
+      expect(recommendation.model).toBe(OLLAMA_MODEL);
+      expect(recommendation.llm_calls).toBeGreaterThan(0);
+      expect(recommendation.prompt_tokens).toBeGreaterThan(0);
+      if (recommendation.abstained) {
+        expect(recommendation.abstain_reason?.length ?? 0).toBeGreaterThan(0);
+      } else {
+        for (const target of recommendation.action?.targets ?? []) expect(entities).toContain(target);
+      }
+      for (const candidate of recommendation.candidates.filter((c) => c.guard === 'pass')) {
+        for (const target of candidate.targets) expect(entities).toContain(target);
+      }
+      // The recovery state never goes back within a step.
+      for (const [stage, done] of Object.entries(recommendation.recovery_state)) {
+        if (done) expect(recommendation.predicted_state[stage as keyof typeof recommendation.predicted_state]).toBe(true);
+      }
+    }
+    for (const doc of await searchAll(scope.indices.conjectures)) ConjectureDocument.parse(doc);
+
+    // The incident carries the agent's state, and the agent group committed only after its writes.
+    const incidents = await searchAll(scope.indices.incidents);
+    const stepped = incidents.filter((incident) => typeof incident['agent_step'] === 'number');
+    expect(stepped.length).toBeGreaterThan(0);
+    await waitFor(async () => {
+      const progress = await groupProgress(kafka, agentGroup, topics.events);
+      return progress.committed === progress.end ? progress : undefined;
+    }, { timeoutMs: 540_000, intervalMs: 2000, description: 'the agent group to commit every incident event' });
+    const acted = recommendations.filter((doc) => doc['abstained'] === false).length;
+    await waitFor(() => actions.messages.length >= acted, { description: 'one action event per acted recommendation' });
+    await serve.stop();
+  });
+});

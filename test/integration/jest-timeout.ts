@@ -1,0 +1,2 @@
+// Integration tests wait on real services and a real CPU-bound model.
+jest.setTimeout(600_000);
