@@ -18,16 +18,16 @@
 #   smoke    index a document, search it back, delete the index
 #
 # Env (Elasticsearch): ES_VERSION (8.19.21) ES_PORT (29200) ES_TRANSPORT_PORT (29300) ES_HEAP (1g)
-#      ES_JAVA_HOME (default: a Java 17 JDK for 8.x, 21/25 for 9.x) ES_START_TIMEOUT (180 s)
+#      ES_JAVA_HOME (default: a Java 17 JDK for 8.x, 21/25 for 9.x) ES_START_TIMEOUT (240 s)
 # Env (OpenSearch): OPENSEARCH_VERSION (2.19.6) OPENSEARCH_PORT (29201)
 #      OPENSEARCH_TRANSPORT_PORT (29301) OPENSEARCH_HEAP (1g) OPENSEARCH_JAVA_HOME (Java 17)
-#      OPENSEARCH_START_TIMEOUT (180 s)
+#      OPENSEARCH_START_TIMEOUT (240 s)
 # Common: IRA_CACHE IRA_SVC_USER IRA_SVC_ROOT (see scripts/lib.sh)
 set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 FLAVOR="${IRA_SEARCH_FLAVOR:-elasticsearch}"
 IRA_LOG_TAG="$FLAVOR"
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$SCRIPT_DIR/lib.sh"
 
 HOST=127.0.0.1
@@ -38,7 +38,7 @@ case "$FLAVOR" in
     PORT="${ES_PORT:-29200}"
     TPORT="${ES_TRANSPORT_PORT:-29300}"
     HEAP="${ES_HEAP:-1g}"
-    START_TIMEOUT="${ES_START_TIMEOUT:-180}"
+    START_TIMEOUT="${ES_START_TIMEOUT:-240}"
     JAVA_HOME_OVERRIDE="${ES_JAVA_HOME:-}"
     ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$VERSION:zip"
     BIN=bin/elasticsearch
@@ -51,7 +51,7 @@ case "$FLAVOR" in
     PORT="${OPENSEARCH_PORT:-29201}"
     TPORT="${OPENSEARCH_TRANSPORT_PORT:-29301}"
     HEAP="${OPENSEARCH_HEAP:-1g}"
-    START_TIMEOUT="${OPENSEARCH_START_TIMEOUT:-180}"
+    START_TIMEOUT="${OPENSEARCH_START_TIMEOUT:-240}"
     JAVA_HOME_OVERRIDE="${OPENSEARCH_JAVA_HOME:-}"
     ARTIFACT="org.opensearch.distribution.integ-test-zip:opensearch:$VERSION:zip"
     BIN=bin/opensearch
@@ -115,7 +115,8 @@ EOF
   # OpenSearch's jvm.options points GC logs/heap dumps at paths relative to the install dir,
   # which the service user cannot write; pin them to our data root instead.
   sed -i -e "s#=logs/#=$DATA_ROOT/logs/#g" -e "s#Xloggc:logs/#Xloggc:$DATA_ROOT/logs/#" \
-    -e "s#HeapDumpPath=data\$#HeapDumpPath=$DATA_ROOT/data#" "$CONF_DIR/jvm.options"
+    -e "s#HeapDumpPath=data\$#HeapDumpPath=$DATA_ROOT/data#" \
+    -e "s#filecount=32,filesize=64m#filecount=4,filesize=16m#" "$CONF_DIR/jvm.options"
   chown -R "$user:" "$DATA_ROOT"
 }
 

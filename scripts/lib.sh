@@ -7,6 +7,7 @@
 #
 # Variables
 #   IRA_CACHE        download/install cache (default $HOME/.cache/ira)
+#   IRA_RUN_DIR      root of per-service run dirs (default $IRA_CACHE/run)
 #   IRA_SVC_USER     non-root user for services that refuse root (default ira-svc)
 #   IRA_SVC_ROOT     install+data root for services run as IRA_SVC_USER. As root it defaults
 #                    to /var/lib/ira-svc (the user's home), because $HOME is usually /root with
@@ -17,7 +18,8 @@
 #   ira_log MSG...                       "[ira:<tag>] MSG" to stderr (tag = $IRA_LOG_TAG)
 #   ira_die MSG...                       ira_log then exit 1
 #   die_with_log LOGFILE MSG...          MSG, then the last 60 lines of LOGFILE, then exit 1
-#   ira_run_dir SERVICE                  echo (and mkdir -p) $IRA_CACHE/run/SERVICE (pid + console log)
+#   ira_run_dir SERVICE                  echo (and mkdir -p) ${IRA_RUN_DIR:-$IRA_CACHE/run}/SERVICE
+#                                        (pid file + console log)
 #   ira_svc_root                         echo (and mkdir -p) IRA_SVC_ROOT (see above)
 #   ira_with_lock NAME CMD...            run CMD holding an exclusive flock on $IRA_CACHE/locks/NAME.lock
 #                                        (serialises install/start across concurrent callers)
@@ -69,7 +71,7 @@ die_with_log() {
 }
 
 ira_run_dir() {
-  local dir="$IRA_CACHE/run/$1"
+  local dir="${IRA_RUN_DIR:-$IRA_CACHE/run}/$1"
   mkdir -p "$dir"
   printf '%s\n' "$dir"
 }
@@ -111,7 +113,8 @@ ira_mvn() {
   local -a extra=()
   # shellcheck disable=SC2206 # word splitting of IRA_MVN_ARGS is the point
   [[ -n "${IRA_MVN_ARGS:-}" ]] && extra=(${IRA_MVN_ARGS})
-  out="$(mvn -B -q "${extra[@]}" "$@" 2>&1)" || rc=$?
+  # Serialised: parallel installs would otherwise write the same local-repository files at once.
+  out="$(ira_with_lock mvn mvn -B -q -Dstyle.color=never "${extra[@]}" "$@" 2>&1)" || rc=$?
   if [[ $rc -ne 0 ]]; then
     ira_log "mvn $* failed (exit $rc):"
     printf '%s\n' "$out" | tail -n 40 >&2

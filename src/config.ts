@@ -76,7 +76,7 @@ const EnvSchema = z.object({
 
   IRA_TRIAGE_WINDOW_MINUTES: positiveInt.default(60),
   IRA_INGEST_BATCH_SIZE: positiveInt.default(2000),
-  IRA_INGEST_CONCURRENCY: positiveInt.default(2),
+  IRA_INGEST_CONCURRENCY: positiveInt.default(3),
 
   IRA_REPLAY_MAX_STEPS: positiveInt.default(10),
   IRA_REPLAY_CHUNK_SIZE: positiveInt.default(500),

@@ -57,6 +57,7 @@ export function timestampSlug(date: Date): string {
 
 /** One line for an error the user can act on; the code says which kind. */
 export function reportFailure(io: CliIo, what: string, error: unknown): void {
-  const hint = IraError.isInstance(error) && error.code === 'IRA_MODEL_UNAVAILABLE' ? ' (run `ira model pull`, or set IRA_LLM_PROVIDER=ollama)' : '';
+  const modelMissing = IraError.isInstance(error) && error.code === 'IRA_MODEL_UNAVAILABLE' && !error.message.includes('ira model pull');
+  const hint = modelMissing ? ' (run `ira model pull`, or set IRA_LLM_PROVIDER=ollama)' : '';
   writeLine(io.stderr, `ira ${what}: ${describeError(error)}${hint}`);
 }

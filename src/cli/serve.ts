@@ -101,7 +101,8 @@ async function prepare(config: Config, kafka: Kafka, store: DocumentStore, logge
   await untilReady('index-templates', () => store.ensureTemplates(indexTemplates(config.store.indexPrefix), signal), logger, signal);
   if (config.kafka.createTopics) {
     const { topics, topicPartitions } = config.kafka;
-    const specs = [topics.alerts, topics.dlq, topics.incidentEvents].map((topic) => ({ topic, numPartitions: topicPartitions }));
+    const names = [topics.alerts, topics.dlq, topics.incidentEvents, ...(config.kafka.publishActions ? [topics.actions] : [])];
+    const specs = names.map((topic) => ({ topic, numPartitions: topicPartitions }));
     await untilReady('topics', () => ensureTopics(kafka, specs), logger, signal);
   }
 }

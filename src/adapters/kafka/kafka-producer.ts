@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { MessageProducer, OutboundMessage } from '../../pipeline/ports';
 import { abortedError } from '../retry';
 import { translateKafkaError } from './translate-error';
@@ -15,6 +15,8 @@ export async function createKafkaProducer(kafka: Kafka): Promise<MessageProducer
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // Murmur2 on the key, as the Java client: an incident's events land on the partition any Kafka tool expects.
+    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
   });
   try {

@@ -27,7 +27,8 @@ interface SearchPage {
 export function searchBody(options: ElasticsearchSourceOptions, size: number, after: unknown[] | undefined): Record<string, unknown> {
   const filter: unknown[] = [];
   if (options.from !== undefined || options.to !== undefined) {
-    const range: Record<string, string> = {};
+    // Bounds are ISO times (or epoch millis) whatever date format the index maps the field with.
+    const range: Record<string, string> = { format: 'strict_date_optional_time||epoch_millis' };
     if (options.from !== undefined) range.gte = options.from;
     if (options.to !== undefined) range.lt = options.to;
     filter.push({ range: { [options.timeField]: range } });
