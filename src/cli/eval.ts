@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLlm } from '../adapters/llm/create-llm';
+import type { Config } from '../config';
 import { summaryText } from '../core/eval/summary-table';
 import { loadDataset } from '../eval/load-dataset';
 import { EvalMethods, runEval, type EvalMethod } from '../eval/run-eval';
@@ -50,72 +51,80 @@ function methodsOption(value: string | undefined): EvalMethod[] {
   return names as EvalMethod[];
 }
 
+interface EvalRequest {
+  readonly dataset: string;
+  readonly methods: EvalMethod[];
+  readonly seedCount: number;
+  readonly values: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+}
+
+function parseEvalArgs(argv: string[]): EvalRequest {
+  const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const methods = methodsOption(parsed.values.methods);
+  const seedCount = positiveIntOption('seeds', parsed.values.seeds) ?? 3;
+  if (parsed.values.judge !== 'rules' && parsed.values.judge !== 'llm') throw new UsageError('--judge must be rules or llm');
+  if (!parsed.values.help && parsed.positionals.length !== 1) throw new UsageError('give one dataset');
+  return { dataset: parsed.positionals[0] ?? '', methods, seedCount, values: parsed.values };
+}
+
+async function executeEval(config: Config, request: EvalRequest, io: CliIo, outDir: string): Promise<number> {
+  const { dataset, methods, values } = request;
+  const logger = cliLogger(config, io);
+  const progress = createProgress(io.stderr);
+  const startedAt = new Date();
+  const wanted = listOption(values.cases);
+  const cases = (await loadDataset(dataset)).filter((item) => wanted === undefined || wanted.includes(item.id));
+  if (cases.length === 0) throw new UsageError(`no case of ${dataset} matches --cases ${values.cases ?? ''}`);
+  const budget = { ...demoBudget, ...budgetFlags(values) };
+  const seeds = Array.from({ length: request.seedCount }, (_, index) => config.llm.seed + index);
+  const llm = await createLlm(config.llm, { logger, signal: io.signal });
+  writeLine(io.stderr, `ira eval: ${cases.length} case(s) × ${methods.length} method(s) × ${seeds.length} seed(s) with ${llm.model}; results in ${outDir}`);
+  const judge = values.judge === 'llm' ? 'llm' : 'rules';
+  const runs = await runEval(config, { cases, methods, seeds, budget, outDir, judge }, { llm, judgeLlm: llm, progress, logger, signal: io.signal }).finally(
+    () => llm.close(),
+  );
+  const shown = replayBudget(config, budget);
+  const written = await writeResults(
+    outDir,
+    {
+      dataset,
+      model: llm.model,
+      provider: config.llm.provider,
+      judge,
+      methods,
+      seeds,
+      budget: { candidates: shown.candidates, rollouts: shown.rollouts, depth: shown.depth, maxSteps: shown.maxSteps, chunkSize: shown.chunkSize },
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+    },
+    cases,
+    runs,
+  );
+  if (values.json) writeLine(io.stdout, JSON.stringify(Object.fromEntries(written.summaries), null, 2));
+  else writeLine(io.stdout, `${summaryText(written.summaries)}\n\nresults: ${written.markdown}\n         ${written.json}`);
+  const planned = cases.length * methods.length * seeds.length;
+  if (runs.length < planned) writeLine(io.stderr, `ira eval: interrupted after ${runs.length} of ${planned} runs; the results cover those`);
+  return runs.length < planned ? ExitCodes.failed : ExitCodes.ok;
+}
+
 export async function runEvalCommand(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  let methods: EvalMethod[];
-  let seedCount: number;
+  let request: EvalRequest;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    methods = methodsOption(parsed.values.methods);
-    seedCount = positiveIntOption('seeds', parsed.values.seeds) ?? 3;
-    if (parsed.values.judge !== 'rules' && parsed.values.judge !== 'llm') throw new UsageError('--judge must be rules or llm');
-    if (!parsed.values.help && parsed.positionals.length !== 1) throw new UsageError('give one dataset');
+    request = parseEvalArgs(argv);
   } catch (error) {
     writeLine(io.stderr, `ira eval: ${(error as Error).message}\n${evalUsage}`);
     return ExitCodes.usage;
   }
-  const values = parsed.values;
-  if (values.help) {
+  if (request.values.help) {
     writeLine(io.stdout, evalUsage);
     return ExitCodes.ok;
   }
   const config = loadConfigOrReport(io);
   if (config === undefined) return ExitCodes.usage;
-  const logger = cliLogger(config, io);
-  const progress = createProgress(io.stderr);
-  const startedAt = new Date();
-  const outDir = values.out ?? join(config.replay.outDir, `eval-${timestampSlug(startedAt)}`);
+  const outDir = request.values.out ?? join(config.replay.outDir, `eval-${timestampSlug(new Date())}`);
   try {
-    const dataset = parsed.positionals[0] as string;
-    const wanted = listOption(values.cases);
-    const cases = (await loadDataset(dataset)).filter((item) => wanted === undefined || wanted.includes(item.id));
-    if (cases.length === 0) throw new UsageError(`no case of ${dataset} matches --cases ${values.cases ?? ''}`);
-    const budget = { ...demoBudget, ...budgetFlags(values) };
-    const seeds = Array.from({ length: seedCount }, (_, index) => config.llm.seed + index);
-    const llm = await createLlm(config.llm, { logger, signal: io.signal });
-    writeLine(io.stderr, `ira eval: ${cases.length} case(s) × ${methods.length} method(s) × ${seeds.length} seed(s) with ${llm.model}; results in ${outDir}`);
-    let runs;
-    try {
-      runs = await runEval(
-        config,
-        { cases, methods, seeds, budget, outDir, judge: values.judge === 'llm' ? 'llm' : 'rules' },
-        { llm, judgeLlm: llm, progress, logger, signal: io.signal },
-      );
-    } finally {
-      await llm.close();
-    }
-    const shown = replayBudget(config, budget);
-    const written = await writeResults(
-      outDir,
-      {
-        dataset,
-        model: llm.model,
-        provider: config.llm.provider,
-        judge: values.judge,
-        methods,
-        seeds,
-        budget: { candidates: shown.candidates, rollouts: shown.rollouts, depth: shown.depth, maxSteps: shown.maxSteps, chunkSize: shown.chunkSize },
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-      },
-      cases,
-      runs,
-    );
-    if (values.json) writeLine(io.stdout, JSON.stringify(Object.fromEntries(written.summaries), null, 2));
-    else writeLine(io.stdout, `${summaryText(written.summaries)}\n\nresults: ${written.markdown}\n         ${written.json}`);
-    return ExitCodes.ok;
+    return await executeEval(config, request, io, outDir);
   } catch (error) {
-    progress.end();
     if (error instanceof UsageError) {
       writeLine(io.stderr, `ira eval: ${error.message}`);
       return ExitCodes.usage;

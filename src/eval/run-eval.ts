@@ -146,19 +146,24 @@ async function runOne(config: Config, options: EvalOptions, deps: EvalDeps, meth
   };
 }
 
+/** All runs, seeds outermost (so an interrupted eval still covers every method); stops early when aborted. */
 export async function runEval(config: Config, options: EvalOptions, deps: EvalDeps): Promise<EvalRun[]> {
   const runs: EvalRun[] = [];
   const total = options.methods.length * options.seeds.length * options.cases.length;
-  for (const seed of options.seeds) {
-    for (const method of options.methods) {
-      for (const item of options.cases) {
-        deps.signal.throwIfAborted();
-        const label = `[${runs.length + 1}/${total}] ${method} seed ${seed} ${item.id}`;
-        deps.progress.note(label);
-        runs.push(await runOne(config, options, deps, method, seed, item, label));
-      }
+  const plan = options.seeds.flatMap((seed) => options.methods.flatMap((method) => options.cases.map((item) => ({ seed, method, item }))));
+  try {
+    for (const { seed, method, item } of plan) {
+      if (deps.signal.aborted) break;
+      const label = `[${runs.length + 1}/${total}] ${method} seed ${seed} ${item.id}`;
+      deps.progress.note(label);
+      const run = await runOne(config, options, deps, method, seed, item, label);
+      // A run cut short by the abort is incomplete: it is not scored.
+      if (!deps.signal.aborted) runs.push(run);
     }
+  } catch (error) {
+    if (!deps.signal.aborted) throw error;
+  } finally {
+    deps.progress.end();
   }
-  deps.progress.end();
   return runs;
 }
