@@ -47,6 +47,23 @@ function opensearchWanted(): { wanted: boolean; why: string } {
   return { wanted: true, why: 'scripts/opensearch.sh' };
 }
 
+/** The real model server and the real small model the LLM and end-to-end agent tests use. */
+async function ollamaInfo(): Promise<string> {
+  const host = process.env.IRA_TEST_OLLAMA_HOST ?? 'http://127.0.0.1:21434';
+  const model = process.env.IRA_TEST_OLLAMA_MODEL ?? 'ira-smollm2:135m';
+  let version: string;
+  let models: string[];
+  try {
+    version = ((await (await fetch(`${host}/api/version`, { signal: AbortSignal.timeout(5000) })).json()) as { version: string }).version;
+    const tags = (await (await fetch(`${host}/api/tags`, { signal: AbortSignal.timeout(5000) })).json()) as { models: { name: string }[] };
+    models = tags.models.map((entry) => entry.name);
+  } catch (error) {
+    throw new Error(`Ollama is not reachable at ${host}: ${String(error)}; ${START_HINT}`);
+  }
+  if (!models.includes(model)) throw new Error(`Ollama at ${host} does not serve ${model}: run \`bash scripts/ollama.sh import-model\``);
+  return `Ollama ${host}: version ${version}, model ${model}`;
+}
+
 export default async function globalSetup(): Promise<void> {
   const lines: string[] = [];
   lines.push(`Kafka ${endpoints.kafkaBrokers.join(',')}: ${await kafkaInfo()}`);
@@ -62,5 +79,6 @@ export default async function globalSetup(): Promise<void> {
     lines.push(`OpenSearch: not part of this run (${opensearch.why})`);
     process.env.IRA_TEST_OPENSEARCH = '0';
   }
+  lines.push(await ollamaInfo());
   process.stdout.write(`\nintegration services:\n  ${lines.join('\n  ')}\n`);
 }
