@@ -44,6 +44,8 @@ node -e '
     skipped += r.numPendingTests + r.numTodoTests;
   }
   console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results/unit.json" "$results/integration.json"
+  // A skipped test is a test that did not run: the suite is not green with one.
+  if (skipped > 0) { console.error("skipped tests are failures here: every test must run"); process.exit(1); }
+' "$results/unit.json" "$results/integration.json" || summary_rc=$?
 
-[ "$unit_rc" = 0 ] && [ "$integration_rc" = 0 ]
+[ "$unit_rc" = 0 ] && [ "$integration_rc" = 0 ] && [ "${summary_rc:-0}" = 0 ]

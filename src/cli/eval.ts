@@ -93,7 +93,7 @@ async function executeEval(config: Config, request: EvalRequest, io: CliIo, outD
       judge,
       methods,
       seeds,
-      budget: { candidates: shown.candidates, rollouts: shown.rollouts, depth: shown.depth, maxSteps: shown.maxSteps, chunkSize: shown.chunkSize },
+      budget: { candidates: shown.candidates, rollouts: shown.rollouts, depth: shown.depth, maxSteps: shown.maxSteps, chunkSize: shown.chunkSize, maxLlmCallsPerStep: shown.maxLlmCallsPerStep },
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
     },

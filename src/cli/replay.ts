@@ -203,7 +203,10 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
     const model = await demoModel(config, logger, io.signal, say);
     say(`ira demo: replaying ${incident}`);
     say(`model: ${model.llm.model} (${config.llm.provider}${model.path === undefined ? '' : `, ${model.path}`})${model.pulled ? ', just pulled' : ''}`);
-    say(`planning budget: N=${budget.candidates} candidates, M=${budget.rollouts} rollout(s) each, depth H<=${budget.depth}, <=${budget.maxSteps} agent steps (papers: N=3, M=3, H=10)`);
+    say(
+      `planning budget: N=${budget.candidates} candidates, M=${budget.rollouts} rollout(s) each, depth H<=${budget.depth}, ` +
+        `<=${budget.maxSteps} agent steps, <=${budget.maxLlmCallsPerStep} model calls per step (papers: N=3, M=3, H=10)`,
+    );
     const outDir = values.out ?? join(config.replay.outDir, `demo-${timestampSlug(new Date())}`);
     const result = await runSession(
       config,

@@ -32,7 +32,7 @@ function runRows(runs: readonly EvalRun[]): string[] {
   for (const run of runs) {
     const m = run.metrics;
     lines.push(
-      `| ${run.method} | ${run.seed} | ${run.incidentId} | ${m.incident ? (m.recovered ? 'yes' : 'no') : 'FP case'} | ${m.recoveryTime} | ${m.steps} | ${m.actions} | ${m.ineffective} | ${m.unnecessary} | ${m.abstentions} | ${f(m.tactics.precision)}/${f(m.tactics.recall)} | ${f(m.techniques.precision)}/${f(m.techniques.recall)} | ${escapeCell(run.error ?? '')} |`,
+      `| ${run.method} | ${run.seed} | ${run.incidentId} | ${m.incident ? (m.recovered ? 'yes' : 'no') : 'FP case'} | ${m.incident ? m.recoveryTime : '—'} | ${m.steps} | ${m.actions} | ${m.ineffective} | ${m.unnecessary} | ${m.abstentions} | ${f(m.tactics.precision)}/${f(m.tactics.recall)} | ${f(m.techniques.precision)}/${f(m.techniques.recall)} | ${escapeCell(run.error ?? '')} |`,
     );
   }
   return lines;

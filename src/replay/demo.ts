@@ -18,12 +18,15 @@ import type { BudgetOverrides } from './session';
  */
 export const DEMO_INCIDENT = join('digital-twin', 'weak-credential-3');
 
-export const demoBudget: Required<Pick<BudgetOverrides, 'candidates' | 'rollouts' | 'depth' | 'maxSteps' | 'evidenceChars'>> = {
+export const demoBudget: Required<Pick<BudgetOverrides, 'candidates' | 'rollouts' | 'depth' | 'maxSteps' | 'evidenceChars' | 'maxLlmCallsPerStep'>> = {
   candidates: 2,
   rollouts: 1,
   depth: 2,
   maxSteps: 2,
   evidenceChars: 2500,
+  // One full step at this budget takes about 12 calls (perception, conjecture test, 2 candidates, 2 rollouts of up
+  // to 3 calls, the committed state); the cap keeps a slow machine from running long.
+  maxLlmCallsPerStep: 14,
 };
 
 /** The repository's datasets/ folder, found by walking up from this file (works from src/ and from dist/src/). */

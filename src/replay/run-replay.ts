@@ -29,6 +29,7 @@ export interface ReplayOptions {
   readonly runner: StepRunner;
   readonly model: string;
   readonly provider: string;
+  readonly method: string;
   readonly budget: ReplayBudget;
   readonly maxIncidents: number;
   readonly triage: TriageOptions;
@@ -122,6 +123,7 @@ export async function runReplay(options: ReplayOptions, signal: AbortSignal): Pr
     files: input.files,
     model: options.model,
     provider: options.provider,
+    method: options.method,
     budget: options.budget,
     startedAt,
     finishedAt: options.now().toISOString(),

@@ -75,6 +75,13 @@ export function agentConfigFor(config: Config, budget: ReplayBudget, settings: P
   return AgentConfig.parse(base);
 }
 
+/** How a replay's method reads in reports: the planner, the direct baseline, or the planner with parts off. */
+export function methodLabel(method: Method, features?: Features): string {
+  if (method === 'direct') return 'direct prompting (one action call per step, no planning)';
+  const off = Object.entries(features ?? {}).filter(([, on]) => on === false).map(([name]) => name);
+  return off.length === 0 ? 'planner (full agent step)' : `planner without ${off.join(', ')}`;
+}
+
 export function stepRunner(llm: LlmPort, config: AgentConfig, method: Method, now: () => number): StepRunner {
   const deps: AgentDeps = { llm, prompts: loadPromptSet(), now, random: seededRandom(config.seed) };
   const step = method === 'direct' ? runDirectStep : runAgentStep;
@@ -114,6 +121,7 @@ export async function runSession(
         runner: stepRunner(llm, agentConfig, settings.method, () => Date.now()),
         model: llm.model,
         provider: config.llm.provider,
+        method: methodLabel(settings.method, settings.features),
         budget,
         maxIncidents: settings.maxIncidents ?? config.replay.maxIncidents,
         triage: { windowMs: config.triage.windowMinutes * 60_000 },

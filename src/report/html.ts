@@ -94,6 +94,7 @@ export function renderHtml(report: ReplayReport): string {
   const overview = facts([
     ['source', report.source],
     ['model', `${report.model} (${report.provider})`],
+    ['method', report.method],
     ['planning budget', budgetText(report)],
     ['wall time', `${durationText(wallMs(report))} (${report.startedAt} → ${report.finishedAt})`],
     ['records', `${c.records} read, ${c.alerts} alerts, ${c.rejected} rejected, ${c.contextLines} context lines`],

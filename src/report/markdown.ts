@@ -19,7 +19,7 @@ function header(report: ReplayReport): string[] {
     `# ${report.title}`,
     '',
     `- source: ${report.source}`,
-    `- model: ${report.model} (${report.provider})`,
+    `- model: ${report.model} (${report.provider}); method: ${report.method}`,
     `- planning budget: ${budgetText(report)}`,
     `- wall time: ${durationText(wallMs(report))} (${report.startedAt} → ${report.finishedAt})`,
     `- records: ${c.records} read, ${c.alerts} alerts, ${c.rejected} rejected, ${c.contextLines} context lines`,

@@ -33,6 +33,8 @@ export interface ReplayReport {
   readonly files: readonly string[];
   readonly model: string;
   readonly provider: string;
+  /** "planner", "direct", or the planner with parts switched off ("planner without planning, adaptation"). */
+  readonly method: string;
   readonly budget: ReplayBudget;
   readonly startedAt: string;
   readonly finishedAt: string;

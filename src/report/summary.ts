@@ -8,6 +8,7 @@ export function replaySummary(report: ReplayReport, files: Readonly<Record<strin
     source: report.source,
     model: report.model,
     provider: report.provider,
+    method: report.method,
     budget: report.budget,
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,

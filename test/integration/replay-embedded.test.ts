@@ -41,15 +41,36 @@ async function documents(directory: string, index: string): Promise<unknown[]> {
   return text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { _source: unknown })._source);
 }
 
-describe('replay with the embedded small model', () => {
+let llm: EmbeddedLlm;
+
+beforeAll(async () => {
+  const modelPath = process.env.IRA_TEST_GGUF ?? (await resolveModelPath({ modelDir }, { fetchIfMissing: true })).path;
+  llm = new EmbeddedLlm({ modelPath, contextSize: 4096, timeoutMs: 600_000 });
+});
+
+afterAll(async () => {
+  await llm?.close();
+});
+
+/** Entities of the evidence the agent was given: alert IPs, and words of the alert messages and the system description. */
+async function evidenceCheck(): Promise<(target: string) => boolean> {
+  const alerts = prepareRecords(await readAlertFile(join(folder, 'logs.txt'))).alerts;
+  const ips = new Set(alerts.flatMap((a) => [a.source.ip, a.destination.ip, ...(a.host.ip ?? [])]).filter((ip): ip is string => ip !== undefined));
+  const system = (await readFile(join(folder, 'system.txt'), 'utf8')).toLowerCase();
+  const text = `${system}\n${alerts.map((a) => a.message).join('\n')}`.toLowerCase();
+  return (target: string): boolean => {
+    const ip = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(target.trim())?.[1];
+    if (ip !== undefined) return ips.has(ip) || system.includes(ip);
+    return new RegExp(`(^|[^a-z0-9])${target.trim().toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`).test(text);
+  };
+}
+
+describe('replay with the embedded small model (planner)', () => {
   let directory: string;
-  let llm: EmbeddedLlm;
   let report: ReplayReport;
   let wallMs: number;
 
   beforeAll(async () => {
-    const modelPath = process.env.IRA_TEST_GGUF ?? (await resolveModelPath({ modelDir }, { fetchIfMissing: true })).path;
-    llm = new EmbeddedLlm({ modelPath, contextSize: 4096, timeoutMs: 600_000 });
     directory = await mkdtemp(join(tmpdir(), 'ira-replay-it-'));
     const store = await NdjsonStore.open({ directory });
     const config = AgentConfig.parse({ candidates: 2, rollouts: 1, depth: 1, rolloutConcurrency: 1, evidenceChars: 2500, seed: 11 });
@@ -62,6 +83,7 @@ describe('replay with the embedded small model', () => {
         runner: stepRunner(llm, config, 'planner', () => Date.now()),
         model: llm.model,
         provider: 'embedded',
+        method: 'planner (full agent step)',
         budget: { candidates: 2, rollouts: 1, depth: 1, maxSteps: 2, chunkSize: 500, maxLlmCallsPerStep: 200, stepTimeoutMs: 1_200_000 },
         maxIncidents: 1,
         triage: { windowMs: 3_600_000 },
@@ -79,7 +101,6 @@ describe('replay with the embedded small model', () => {
   });
 
   afterAll(async () => {
-    await llm?.close();
     if (directory !== undefined) await rm(directory, { recursive: true, force: true });
   });
 
@@ -113,15 +134,7 @@ describe('replay with the embedded small model', () => {
   });
 
   it('names only entities of the evidence in its actions and candidates, or abstains', async () => {
-    const alerts = prepareRecords(await readAlertFile(join(folder, 'logs.txt'))).alerts;
-    const ips = new Set(alerts.flatMap((a) => [a.source.ip, a.destination.ip, ...(a.host.ip ?? [])]).filter((ip): ip is string => ip !== undefined));
-    const system = (await readFile(join(folder, 'system.txt'), 'utf8')).toLowerCase();
-    const text = `${system}\n${alerts.map((a) => a.message).join('\n')}`.toLowerCase();
-    const inEvidence = (target: string): boolean => {
-      const ip = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(target.trim())?.[1];
-      if (ip !== undefined) return ips.has(ip) || system.includes(ip);
-      return new RegExp(`(^|[^a-z0-9])${target.trim().toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`).test(text);
-    };
+    const inEvidence = await evidenceCheck();
     for (const r of report.incidents[0]!.recommendations) {
       if (r.decision.kind === 'act') expect(r.decision.action.targets.filter((t) => !inEvidence(t))).toEqual([]);
       // A candidate naming something else may be proposed, but then the guard must have rejected it.
@@ -133,5 +146,57 @@ describe('replay with the embedded small model', () => {
     const html = renderHtml(report);
     expect(html).not.toMatch(/\s(src|href)\s*=|<script|<link/i);
     expect(html).toContain('<svg class="chart"');
+  });
+});
+
+describe('replay with the embedded small model (direct baseline)', () => {
+  let directory: string;
+  let report: ReplayReport;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'ira-replay-it-direct-'));
+    const store = await NdjsonStore.open({ directory });
+    const config = AgentConfig.parse({ evidenceChars: 2500, seed: 5 });
+    report = await runReplay(
+      {
+        source: fileSource(folder),
+        store,
+        indices: indexNames('ira'),
+        runner: stepRunner(llm, config, 'direct', () => Date.now()),
+        model: llm.model,
+        provider: 'embedded',
+        method: 'direct prompting',
+        budget: { candidates: 1, rollouts: 1, depth: 1, maxSteps: 1, chunkSize: 500, maxLlmCallsPerStep: 10, stepTimeoutMs: 1_200_000 },
+        maxIncidents: 1,
+        triage: { windowMs: 3_600_000 },
+        triageBatchSize: 2000,
+        contextChars: 3000,
+        output: directory,
+        now: () => new Date(),
+        progress: silentProgress,
+        logger: silentLogger,
+      },
+      new AbortController().signal,
+    );
+    await store.close();
+  });
+
+  afterAll(async () => {
+    if (directory !== undefined) await rm(directory, { recursive: true, force: true });
+  });
+
+  it('writes a schema-valid recommendation for the model\'s action, and the guard flags any entity outside the evidence', async () => {
+    const incident = report.incidents[0]!;
+    expect(incident.error).toBeUndefined();
+    expect(incident.recommendations).toHaveLength(1);
+    const recommendation = Recommendation.parse(incident.recommendations[0]);
+    for (const doc of await documents(directory, 'ira-recommendations')) RecommendationDocument.parse(doc);
+    // The baseline has no guard that abstains, but the guard's verdict on its action must be right.
+    const inEvidence = await evidenceCheck();
+    for (const candidate of recommendation.candidates) {
+      const strangers = candidate.action.targets.filter((target) => !inEvidence(target));
+      if (strangers.length > 0) expect(candidate.guard.verdict).toBe('reject');
+    }
+    process.stdout.write(`replay-embedded direct: ${JSON.stringify(recommendation.decision)}\n`);
   });
 });

@@ -68,6 +68,7 @@ export async function scriptedReplay(): Promise<ScriptedReplay> {
       runner: stepRunner(llm, config, 'planner', () => (clock += 250)),
       model: llm.model,
       provider: 'scripted',
+      method: 'planner (full agent step)',
       budget: { candidates: 2, rollouts: 1, depth: 2, maxSteps: 2, chunkSize: 50, maxLlmCallsPerStep: 200, stepTimeoutMs: 60_000 },
       maxIncidents: 3,
       triage: { windowMs: 3_600_000 },
