@@ -29,7 +29,6 @@ import { seededRandom } from '../src/replay/rng';
 const ROOT = join(__dirname, '..');
 const LOGS = join(ROOT, 'test', 'fixtures', 'alerts', 'snort', 'esorics26-digital-twin', 'logs.txt');
 const SYSTEM_CANDIDATES = [
-  '/work/shared/data/hammar-llm-incident-response/esorics26-digital-twin/system.txt',
   join(ROOT, 'datasets', 'digital-twin', 'shellshock-4', 'system.txt'),
   join(ROOT, 'datasets', 'digital-twin', 'weak-credential-3', 'system.txt'),
 ];

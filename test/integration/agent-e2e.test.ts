@@ -25,15 +25,24 @@ async function searchAll(index: string): Promise<Record<string, unknown>[]> {
   return body.hits.hits.map((hit) => hit._source);
 }
 
-/** Every entity string the alerts carry: what an action may name. */
-function evidenceEntities(alerts: readonly NormalizedAlert[]): Set<string> {
-  const entities = new Set<string>();
+/**
+ * Whether an action target is something the alerts contain: an entity field of an alert, or a whole word of the raw
+ * alert lines (case-insensitive; an address may carry a port). The invariant, independent of how the guard does it.
+ */
+function inAlerts(alerts: readonly NormalizedAlert[], lines: readonly string[]): (target: string) => boolean {
+  const fields = new Set<string>();
   for (const alert of alerts) {
     for (const value of [alert.source.ip, alert.destination.ip, alert.host.name, alert.user.name, ...(alert.host.ip ?? [])]) {
-      if (value) entities.add(value);
+      if (value) fields.add(value.toLowerCase());
     }
   }
-  return entities;
+  const text = lines.join('\n').toLowerCase();
+  return (target) => {
+    const value = target.trim().toLowerCase().replace(/^((?:\d{1,3}\.){3}\d{1,3}):\d{1,5}$/, '$1');
+    if (fields.has(value)) return true;
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(text);
+  };
 }
 
 /**
@@ -59,7 +68,7 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
     const lines = readFileSync(LOGS, 'utf8').split('\n').filter((line) => line.includes('Alert: [')).slice(0, 40);
     const alerts = lines.map((line) => normalizeAlert(line)).flatMap((result) => (result.ok ? [result.value] : []));
     expect(alerts).toHaveLength(lines.length);
-    const entities = evidenceEntities(alerts);
+    const seen = inAlerts(alerts, lines);
 
     const topics = { alerts: scope.topic('alerts'), dlq: scope.topic('dlq'), events: scope.topic('events'), actions: scope.topic('actions') };
     await createTopics(kafka, Object.values(topics), 1);
@@ -110,10 +119,10 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
       if (recommendation.abstained) {
         expect(recommendation.abstain_reason?.length ?? 0).toBeGreaterThan(0);
       } else {
-        for (const target of recommendation.action?.targets ?? []) expect(entities).toContain(target);
+        for (const target of recommendation.action?.targets ?? []) expect([target, seen(target)]).toEqual([target, true]);
       }
       for (const candidate of recommendation.candidates.filter((c) => c.guard === 'pass')) {
-        for (const target of candidate.targets) expect(entities).toContain(target);
+        for (const target of candidate.targets) expect([target, seen(target)]).toEqual([target, true]);
       }
       // The recovery state never goes back within a step.
       for (const [stage, done] of Object.entries(recommendation.recovery_state)) {

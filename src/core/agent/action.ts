@@ -24,7 +24,8 @@ export const ActionKind = z.enum(ActionKinds);
 export type ActionKind = z.infer<typeof ActionKind>;
 
 /** Hard limits shared by the model-answer schema and the documents. */
-export const ActionLimits = { targets: 8, targetChars: 120, descriptionChars: 400 } as const;
+// Bounded so an ActionAnswer's worst case fits maxTokens (500): see test/unit/agent/answer-bounds.test.ts.
+export const ActionLimits = { targets: 4, targetChars: 64, descriptionChars: 300 } as const;
 
 export const ResponseAction = z.object({
   kind: ActionKind,

@@ -15,8 +15,10 @@ export const AgentConfig = z.object({
   topP: z.number().gt(0).max(1).default(0.9),
   seed: z.number().int().nonnegative().default(42),
   maxTokens: positiveInt.default(500),
-  /** The conjecture test is greedy with a short answer in the reference code (digest §3.2). */
-  conjectureMaxTokens: positiveInt.default(256),
+  /** The incident analysis lists tactics, techniques and entities: its worst case needs about twice `maxTokens`. */
+  analysisMaxTokens: positiveInt.default(1024),
+  /** The conjecture test is greedy with a short answer in the reference code (digest §3.2: 256; 320 fits our worst case). */
+  conjectureMaxTokens: positiveInt.default(320),
   contextSize: positiveInt.optional(),
   precisionThreshold: z.number().min(0).max(1).default(0.7),
   consistencyBeta: z.number().nonnegative().default(0.9),

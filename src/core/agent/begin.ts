@@ -46,8 +46,9 @@ function stepData(config: AgentConfig, input: StepInput, system: string | null, 
   };
 }
 
-function evidenceText(input: StepInput, system: string | null): string {
-  const parts = [system ?? ''];
+/** The free text a target name may also come from: the alerts only (see collectEntities). */
+function evidenceText(input: StepInput): string {
+  const parts: string[] = [];
   for (const alert of input.alerts) parts.push(alert.message, alert.rule.name ?? '', alert.host.name ?? '');
   return parts.join('\n').toLowerCase();
 }
@@ -60,7 +61,7 @@ export function beginStep(
   signal: AbortSignal,
 ): { context: StepContext; base: AgentState } {
   const system = input.systemDescription ?? state.systemDescription;
-  const entities = collectEntities(state.entities, input.alerts, system);
+  const entities = collectEntities(state.entities, input.alerts);
   const base: AgentState = {
     ...state,
     systemDescription: system,
@@ -77,7 +78,7 @@ export function beginStep(
     incidentId: state.incidentId,
     step: state.step,
     data: stepData(config, input, system, entities),
-    guardEvidence: { entities, text: evidenceText(input, system) },
+    guardEvidence: { entities, text: evidenceText(input) },
   };
   return { context, base };
 }

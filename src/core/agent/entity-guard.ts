@@ -5,11 +5,12 @@ import type { GuardVerdict, KnownEntities } from './types';
 /**
  * An action may only name hosts, addresses and users that the evidence shows. IPs must match exactly (a model that
  * writes 10.0.0.7 for 10.0.0.17 is hallucinating, not abbreviating); other names match case-insensitively against
- * the collected entities or as a whole word of the evidence text (system description, alert messages).
+ * the collected entities or as a whole word of the alerts' text (messages, rule names, host names). The system
+ * description is not evidence here: it lists what exists, not what the incident touched.
  */
 export interface GuardEvidence {
   readonly entities: KnownEntities;
-  /** Lower-cased free text the names may also come from. */
+  /** Lower-cased alert text the names may also come from. */
   readonly text: string;
 }
 

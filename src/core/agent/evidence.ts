@@ -97,12 +97,12 @@ function addAll(target: Set<string>, values: readonly (string | undefined)[]): v
   }
 }
 
-/** Known entities plus those in the new alerts and the system description (IPs found in free text included). */
-export function collectEntities(
-  known: KnownEntities,
-  alerts: readonly NormalizedAlert[],
-  systemDescription: string | null,
-): KnownEntities {
+/**
+ * Known entities plus those in the new alerts (IPs found in alert messages included). The system description is
+ * deliberately not a source: an action may only name what the alerts show (design, "Guard"), so a host the
+ * description merely lists cannot be isolated on the model's say-so.
+ */
+export function collectEntities(known: KnownEntities, alerts: readonly NormalizedAlert[]): KnownEntities {
   const hosts = new Set(known.hosts);
   const ips = new Set(known.ips);
   const users = new Set(known.users);
@@ -111,6 +111,5 @@ export function collectEntities(
     addAll(ips, [...(alert.host.ip ?? []), alert.source.ip, alert.destination.ip, ...findIpv4(alert.message)]);
     addAll(users, [alert.user.name]);
   }
-  if (systemDescription !== null) addAll(ips, findIpv4(systemDescription));
   return { hosts: [...hosts], ips: [...ips], users: [...users] };
 }

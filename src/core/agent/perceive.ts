@@ -26,7 +26,7 @@ export async function perceive(
     messages,
     schema: IncidentAnswer,
     temperature: 0,
-    maxTokens: context.config.maxTokens,
+    maxTokens: Math.max(context.config.maxTokens, context.config.analysisMaxTokens),
     seedKey: 'perceive',
   });
 }

@@ -23,8 +23,13 @@ const abstain = (code: AbstainCode, reason: string): Decision => ({ kind: 'absta
 type Perceived = { draft: Draft; answer: IncidentAnswer | null } | { draft: Draft; stop: Decision };
 
 async function perceiveStep(context: StepContext, draft: Draft, input: StepInput): Promise<Perceived> {
-  const fresh = input.alerts.length > 0 || (input.feedback?.length ?? 0) > 0;
+  const feedback = (input.feedback?.length ?? 0) > 0;
+  const fresh = input.alerts.length > 0 || feedback;
   if (!fresh && draft.analysis !== null) {
+    if (!draft.analysis.isIncident) {
+      // Nothing new since the analysis said "no incident": planning now would act on a non-incident.
+      return { draft, stop: abstain('no-incident', `no new evidence since the analysis found no incident: ${draft.analysis.description}`) };
+    }
     return { draft: { ...draft, notes: [...draft.notes, 'no new evidence: the previous analysis was kept'] }, answer: null };
   }
   const result = await perceive(context, draft.current, draft.base.history);
@@ -34,7 +39,13 @@ async function perceiveStep(context: StepContext, draft: Draft, input: StepInput
   }
   const answer = result.value;
   const analysis = { isIncident: answer.incident, description: answer.description };
-  const next = { ...draft, analysis, current: mergeMonotone(draft.current, answer.state) };
+  // Alerts record an attack, not a response: until something was recommended or an analyst reported back, no
+  // recovery stage can be done, whatever the model reads into the logs (small models often claim all six).
+  const responded = draft.base.history.length > 0 || feedback;
+  const current = responded ? mergeMonotone(draft.current, answer.state) : draft.current;
+  const ignored = !responded && Object.values(answer.state).some(Boolean);
+  const notes = ignored ? [...draft.notes, 'perceived recovery stages ignored: nothing has been done in response yet'] : draft.notes;
+  const next = { ...draft, analysis, current, notes };
   if (!answer.incident) return { draft: next, stop: abstain('no-incident', `the evidence shows no incident: ${answer.description}`) };
   if (isTerminal(next.current)) return { draft: next, stop: abstain('recovered', 'the evidence shows all six recovery stages done') };
   return { draft: next, answer };

@@ -7,14 +7,15 @@ import { FakeLlm, userOf } from './support/fake-llm';
 import { act, bruteForceAlerts, makeConfig, makeDeps, system, world } from './support/world';
 
 const signal = () => new AbortController().signal;
-const entities = collectEntities({ hosts: [], ips: [], users: [] }, bruteForceAlerts(), system);
-const evidence = { entities, text: `${system}\n${bruteForceAlerts().map((alert) => alert.message).join('\n')}`.toLowerCase() };
+const entities = collectEntities({ hosts: [], ips: [], users: [] }, bruteForceAlerts());
+const evidence = { entities, text: bruteForceAlerts().map((alert) => alert.message).join('\n').toLowerCase() };
 
 describe('entity guard', () => {
-  it('collects hosts, IPs (also from free text) and users from alerts and the system description', () => {
+  it('collects hosts, IPs (also from alert messages) and users from the alerts only', () => {
     expect(entities.hosts).toEqual(['web-01']);
     expect(entities.users).toEqual(['deploy']);
-    expect(entities.ips).toEqual(expect.arrayContaining(['203.0.113.5', '10.0.0.17', '10.0.0.20']));
+    expect(entities.ips).toEqual(expect.arrayContaining(['203.0.113.5', '10.0.0.17']));
+    expect(entities.ips).not.toContain('10.0.0.20');
   });
 
   it.each([
@@ -23,7 +24,8 @@ describe('entity guard', () => {
     [['203.0.113.55'], 'reject'],
     [['10.0.0.1'], 'reject'],
     [['WEB-01'], 'pass'],
-    [['db-01'], 'pass'],
+    [['db-01'], 'reject'],
+    [['10.0.0.20'], 'reject'],
     [['deploy'], 'pass'],
     [['web-0'], 'reject'],
     [['mail-01'], 'reject'],
@@ -59,6 +61,19 @@ describe('entity guard', () => {
     expect(llm.calls.some((call) => call.purpose === 'predict-state' && userOf(call).includes('198.51.100.77'))).toBe(false);
     expect(outcome.recommendation.decision).toEqual({ kind: 'act', action: good });
     expect(outcome.recommendation.rationale).toContain('1 candidate(s) rejected by the entity guard');
+  });
+
+  it('rejects a host the system description lists but no alert shows', async () => {
+    const described = act('isolate-host', ['db-01'], 'Quarantine db-01 (10.0.0.20).');
+    const good = act('block-ip', ['203.0.113.5'], 'Block 203.0.113.5 at the firewall.');
+    const other = act('isolate-host', ['web-01'], 'Quarantine web-01.');
+    const llm = new FakeLlm(world({ candidates: [described, good, other] }));
+    const outcome = await runAgentStep(initialAgentState('inc-g3'), { alerts: bruteForceAlerts(), systemDescription: system }, makeDeps(llm), makeConfig(), signal());
+    const rejected = outcome.recommendation.candidates.find((candidate) => candidate.action.targets.includes('db-01'));
+    expect(rejected?.guard.verdict).toBe('reject');
+    expect(rejected?.guard.reasons.join(' ')).toContain('db-01');
+    expect(outcome.recommendation.decision.kind).toBe('act');
+    expect(outcome.recommendation.decision).not.toMatchObject({ action: { targets: ['db-01'] } });
   });
 
   it('abstains when every candidate names something the evidence does not show', async () => {

@@ -28,7 +28,8 @@ describe('runAgentStep: perception', () => {
 
   it('merges the observed stages monotone and stops once recovery is complete', async () => {
     const llm = new FakeLlm(world({ candidates: [], incident: incidentAnswer({ state: allDone }) }));
-    const outcome = await runAgentStep(initialAgentState('inc-n3'), { alerts: bruteForceAlerts() }, makeDeps(llm), makeConfig(), signal());
+    const responded = { ...initialAgentState('inc-n3'), step: 1, history: [{ step: 0, action: isolate, outcome: 'executed' as const }] };
+    const outcome = await runAgentStep(responded, { alerts: bruteForceAlerts() }, makeDeps(llm), makeConfig(), signal());
     expect(outcome.recommendation.decision).toMatchObject({ kind: 'abstain', code: 'recovered' });
     expect(outcome.state.recoveryState).toEqual(allDone);
 
@@ -36,6 +37,24 @@ describe('runAgentStep: perception', () => {
     const next = await runAgentStep(outcome.state, { alerts: bruteForceAlerts() }, makeDeps(again), makeConfig(), signal());
     expect(again.calls).toHaveLength(0);
     expect(next.recommendation.decision).toMatchObject({ code: 'recovered' });
+  });
+
+  it('ignores perceived recovery stages before anything was done in response', async () => {
+    const candidates = [isolate, act('block-ip', ['203.0.113.5'], 'Block 203.0.113.5.'), act('analyse', [], 'Review the SSH logs.')];
+    const llm = new FakeLlm(world({ candidates, incident: incidentAnswer({ state: allDone }) }));
+    const outcome = await runAgentStep(initialAgentState('inc-n6'), { alerts: bruteForceAlerts() }, makeDeps(llm), makeConfig(), signal());
+    expect(outcome.recommendation.currentState).toEqual(initialAgentState('x').recoveryState);
+    expect(outcome.recommendation.decision.kind).toBe('act');
+    expect(outcome.recommendation.rationale).toContain('perceived recovery stages ignored');
+  });
+
+  it('does not plan on a non-incident when no new evidence arrives', async () => {
+    const llm = new FakeLlm(world({ candidates: [isolate], incident: incidentAnswer({ incident: false, description: 'Scanner noise.', tactics: [] }) }));
+    const first = await runAgentStep(initialAgentState('inc-n7'), { alerts: bruteForceAlerts() }, makeDeps(llm), makeConfig(), signal());
+    const calls = llm.calls.length;
+    const second = await runAgentStep(first.state, { alerts: [] }, makeDeps(llm), makeConfig(), signal());
+    expect(llm.calls).toHaveLength(calls);
+    expect(second.recommendation.decision).toMatchObject({ kind: 'abstain', code: 'no-incident' });
   });
 
   it('keeps the earlier analysis when a step brings no new evidence', async () => {

@@ -58,7 +58,8 @@ describe('runAgentStep: planning', () => {
         effect: (state, action) => ({ reasoning: 'reset', ...applyEffects(state, action), contained: false, assessed: false }),
       }),
     );
-    const start = { ...initialAgentState('inc-2'), recoveryState: { ...observed, contained: true, assessed: false } };
+    const earlier = { step: 0, action: act('isolate-host', ['web-01'], 'Quarantine web-01.'), outcome: 'executed' as const };
+    const start = { ...initialAgentState('inc-2'), step: 1, history: [earlier], recoveryState: { ...observed, contained: true, assessed: false } };
     const outcome = await runAgentStep(start, { alerts: bruteForceAlerts() }, makeDeps(llm), makeConfig(), signal());
     for (const field of RecoveryStateFields) {
       if (start.recoveryState[field]) expect(outcome.recommendation.currentState[field]).toBe(true);
