@@ -110,9 +110,12 @@ describe('EmbeddedLlm with the pinned SmolLM2 GGUF', () => {
   });
 
   it('stops a running generation promptly when the signal aborts', async () => {
-    const Essay = z.object({ essay: z.string().max(4000) });
+    // Forty required paragraphs of at least 40 characters each (the grammar enforces both): the answer cannot be
+    // complete before the abort, however terse the model is. One long minLength would not do: llama.cpp's grammar
+    // parser refuses a repetition in the thousands.
+    const Essay = z.object(Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`part${index + 1}`, z.string().min(40).max(60)])));
     const controller = new AbortController();
-    const request = { ...triageRequest(controller.signal, 5, 1500), schema: Essay };
+    const request = { ...triageRequest(controller.signal, 5, 3000), schema: Essay };
     const pending = llm.complete({ ...request, messages: [{ role: 'user', content: 'Write a very long essay about firewalls.' }] });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const abortedAt = Date.now();
