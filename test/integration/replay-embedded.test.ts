@@ -26,7 +26,7 @@ import { stepRunner } from '../../src/replay/session';
  * `ira replay` of the bundled digital-twin incident Weak-Credential-3 with the real embedded model (the pinned
  * SmolLM2-135M GGUF; IRA_TEST_GGUF, else fetched like `ira model pull` would) and a tiny planning budget.
  * The model's wording is never asserted: every written document must satisfy its schema, and every action must name
- * only entities of the evidence (alerts and system description) — or the agent abstains.
+ * only entities the alerts show — or the agent abstains.
  */
 const folder = join(__dirname, '..', '..', 'datasets', 'digital-twin', 'weak-credential-3');
 const modelDir = process.env.IRA_TEST_MODEL_DIR ?? join(process.env.IRA_CACHE ?? join(process.env.HOME ?? tmpdir(), '.cache', 'ira'), 'models');
@@ -52,39 +52,38 @@ afterAll(async () => {
   await llm?.close();
 });
 
-/** Entities of the evidence the agent was given: alert IPs, and words of the alert messages and the system description. */
+/**
+ * What an action may name: alert IPs (a port allowed), and whole words of the alerts (messages, rule and host names). The system description
+ * is deliberately absent: the guard accepts only what the alerts show (docs/agent.md, "Guard").
+ */
 async function evidenceCheck(): Promise<(target: string) => boolean> {
   const alerts = prepareRecords(await readAlertFile(join(folder, 'logs.txt'))).alerts;
   const ips = new Set(alerts.flatMap((a) => [a.source.ip, a.destination.ip, ...(a.host.ip ?? [])]).filter((ip): ip is string => ip !== undefined));
-  const system = (await readFile(join(folder, 'system.txt'), 'utf8')).toLowerCase();
-  const text = `${system}\n${alerts.map((a) => a.message).join('\n')}`.toLowerCase();
+  const text = alerts.flatMap((a) => [a.message, a.rule.name ?? '', a.host.name ?? '']).join('\n').toLowerCase();
   return (target: string): boolean => {
     const ip = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(target.trim())?.[1];
-    if (ip !== undefined) return ips.has(ip) || system.includes(ip);
+    if (ip !== undefined) return ips.has(ip);
     return new RegExp(`(^|[^a-z0-9])${target.trim().toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`).test(text);
   };
 }
 
-describe('replay with the embedded small model (planner)', () => {
-  let directory: string;
-  let report: ReplayReport;
-  let wallMs: number;
+type Runner = Parameters<typeof runReplay>[0]['runner'];
+type Budget = Parameters<typeof runReplay>[0]['budget'];
 
-  beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'ira-replay-it-'));
-    const store = await NdjsonStore.open({ directory });
-    const config = AgentConfig.parse({ candidates: 2, rollouts: 1, depth: 1, rolloutConcurrency: 1, evidenceChars: 2500, seed: 11 });
-    const started = Date.now();
-    report = await runReplay(
+/** One replay of the bundled incident into a fresh NDJSON folder. */
+async function replayOnce(directory: string, runner: Runner, method: string, budget: Budget): Promise<ReplayReport> {
+  const store = await NdjsonStore.open({ directory });
+  try {
+    return await runReplay(
       {
         source: fileSource(folder),
         store,
         indices: indexNames('ira'),
-        runner: stepRunner(llm, config, 'planner', () => Date.now()),
+        runner,
         model: llm.model,
         provider: 'embedded',
-        method: 'planner (full agent step)',
-        budget: { candidates: 2, rollouts: 1, depth: 1, maxSteps: 2, chunkSize: 500, maxLlmCallsPerStep: 200, stepTimeoutMs: 1_200_000 },
+        method,
+        budget,
         maxIncidents: 1,
         triage: { windowMs: 3_600_000 },
         triageBatchSize: 2000,
@@ -96,8 +95,23 @@ describe('replay with the embedded small model (planner)', () => {
       },
       new AbortController().signal,
     );
-    wallMs = Date.now() - started;
+  } finally {
     await store.close();
+  }
+}
+
+describe('replay with the embedded small model (planner)', () => {
+  let directory: string;
+  let report: ReplayReport;
+  let wallMs: number;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'ira-replay-it-'));
+    const config = AgentConfig.parse({ candidates: 2, rollouts: 1, depth: 1, rolloutConcurrency: 1, evidenceChars: 2500, seed: 11 });
+    const started = Date.now();
+    const budget = { candidates: 2, rollouts: 1, depth: 1, maxSteps: 2, chunkSize: 500, maxLlmCallsPerStep: 200, stepTimeoutMs: 1_200_000 };
+    report = await replayOnce(directory, stepRunner(llm, config, 'planner', () => Date.now()), 'planner (full agent step)', budget);
+    wallMs = Date.now() - started;
   });
 
   afterAll(async () => {
@@ -155,30 +169,9 @@ describe('replay with the embedded small model (direct baseline)', () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'ira-replay-it-direct-'));
-    const store = await NdjsonStore.open({ directory });
     const config = AgentConfig.parse({ evidenceChars: 2500, seed: 5 });
-    report = await runReplay(
-      {
-        source: fileSource(folder),
-        store,
-        indices: indexNames('ira'),
-        runner: stepRunner(llm, config, 'direct', () => Date.now()),
-        model: llm.model,
-        provider: 'embedded',
-        method: 'direct prompting',
-        budget: { candidates: 1, rollouts: 1, depth: 1, maxSteps: 1, chunkSize: 500, maxLlmCallsPerStep: 10, stepTimeoutMs: 1_200_000 },
-        maxIncidents: 1,
-        triage: { windowMs: 3_600_000 },
-        triageBatchSize: 2000,
-        contextChars: 3000,
-        output: directory,
-        now: () => new Date(),
-        progress: silentProgress,
-        logger: silentLogger,
-      },
-      new AbortController().signal,
-    );
-    await store.close();
+    const budget = { candidates: 1, rollouts: 1, depth: 1, maxSteps: 1, chunkSize: 500, maxLlmCallsPerStep: 10, stepTimeoutMs: 1_200_000 };
+    report = await replayOnce(directory, stepRunner(llm, config, 'direct', () => Date.now()), 'direct prompting', budget);
   });
 
   afterAll(async () => {
