@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { z } from 'zod';
+import { LongAnswer } from './helpers/long-answer';
 import { EmbeddedLlm } from '../../src/adapters/llm/embedded-llm';
 import { checkFile } from '../../src/adapters/model/file-digest';
 import { findModelScripts, readModelLock } from '../../src/adapters/model/model-lock';
@@ -110,10 +111,7 @@ describe('EmbeddedLlm with the pinned SmolLM2 GGUF', () => {
   });
 
   it('stops a running generation promptly when the signal aborts', async () => {
-    // Forty required paragraphs of at least 40 characters each (the grammar enforces both): the answer cannot be
-    // complete before the abort, however terse the model is. One long minLength would not do: llama.cpp's grammar
-    // parser refuses a repetition in the thousands.
-    const Essay = z.object(Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`part${index + 1}`, z.string().min(40).max(60)])));
+    const Essay = LongAnswer;
     const controller = new AbortController();
     const request = { ...triageRequest(controller.signal, 5, 3000), schema: Essay };
     const pending = llm.complete({ ...request, messages: [{ role: 'user', content: 'Write a very long essay about firewalls.' }] });

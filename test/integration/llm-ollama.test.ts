@@ -4,6 +4,7 @@ jest.setTimeout(300_000);
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { LongAnswer } from './helpers/long-answer';
 import { OllamaLlm } from '../../src/adapters/llm/ollama-llm';
 import type { OllamaLlmOptions } from '../../src/adapters/llm/ollama-llm';
 import type { LlmRequest, LlmResult } from '../../src/core/llm/port';
@@ -99,7 +100,7 @@ describe(`OllamaLlm against ${host} (${model})`, () => {
 
   it('stops a running call promptly when the signal aborts', async () => {
     const llm = adapter();
-    const Essay = z.object({ essay: z.string().max(6000) });
+    const Essay = LongAnswer;
     const controller = new AbortController();
     const pending = llm.complete({
       ...triageRequest(controller.signal, 9, 2000),

@@ -33,8 +33,28 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
       `answer schema has strings without maxLength at ${unbounded.join(', ')}; add .max(n) so constrained decoding terminates`,
     );
   }
+  const oversized = findOversizedRepetitions(closed);
+  if (oversized.length > 0) {
+    throw new IraError(
+      ErrorCodes.internal,
+      `answer schema bounds exceed ${maxRepetitions} at ${oversized.join(', ')}; llama.cpp grammars refuse them ` +
+        '(and the Ollama runner crashes on one): split the field or lower the bound',
+    );
+  }
   cache.set(schema, closed);
   return closed;
+}
+
+/** llama.cpp's grammar parser refuses a repetition count above this (MAX_REPETITION_THRESHOLD). */
+export const maxRepetitions = 2000;
+
+const repetitionKeywords = ['maxLength', 'minLength', 'maxItems', 'minItems'];
+
+/** Paths of schema nodes whose length or item bounds exceed what a grammar can express. */
+export function findOversizedRepetitions(node: unknown, path = '#'): string[] {
+  if (!isRecord(node)) return [];
+  const own = repetitionKeywords.some((key) => typeof node[key] === 'number' && (node[key]) > maxRepetitions) ? [path] : [];
+  return [...own, ...subschemas(node).flatMap(([suffix, child]) => findOversizedRepetitions(child, `${path}/${suffix}`))];
 }
 
 /** JSON-pointer-like paths of string schemas that have no maxLength (and no enum/const/fixed format). */

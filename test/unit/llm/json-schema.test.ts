@@ -42,6 +42,12 @@ describe('toJsonSchema', () => {
     expect(message).not.toContain('#/properties/ok');
   });
 
+  it('throws an internal IraError for bounds a grammar cannot express', () => {
+    const schema = z.object({ essay: z.string().max(6000), ok: z.string().max(2000) });
+    expect(() => toJsonSchema(schema)).toThrow(/exceed 2000 at #\/properties\/essay;/);
+    expect(() => toJsonSchema(z.object({ parts: z.array(z.string().max(10)).max(5000) }))).toThrow(IraError);
+  });
+
   it('does not mistake a property named like a keyword for the keyword', () => {
     const Named = z.object({ enum: z.string(), const: z.string().max(3) });
     expect(findUnboundedStrings(z.toJSONSchema(Named))).toEqual(['#/properties/enum']);
