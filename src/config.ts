@@ -73,6 +73,7 @@ const EnvSchema = z.object({
   IRA_AGENT_MAX_BATCH: positiveInt.default(500),
   IRA_AGENT_INCIDENT_CONCURRENCY: positiveInt.default(1),
   IRA_AGENT_ENABLED: bool.default(true),
+  IRA_AGENT_SYSTEM_DESCRIPTION_FILE: z.string().min(1).optional(),
 
   IRA_TRIAGE_WINDOW_MINUTES: positiveInt.default(60),
   IRA_INGEST_BATCH_SIZE: positiveInt.default(2000),
@@ -146,6 +147,8 @@ export interface Config {
     incidentConcurrency: number;
     /** `ira serve` runs stage 2 (the agent) beside stage 1; off for a triage-only deployment. */
     enabled: boolean;
+    /** A text file describing the monitored network, given to every incident's agent (read at startup). */
+    systemDescriptionFile: string | undefined;
   };
   triage: { windowMinutes: number; batchSize: number; concurrency: number };
   /** Offline replay (`ira replay`, `ira eval`, `ira demo`): step cap (T_max), alerts per agent step, limits. */
@@ -261,6 +264,7 @@ function toConfig(env: Env): Config {
       maxBatch: env.IRA_AGENT_MAX_BATCH,
       incidentConcurrency: env.IRA_AGENT_INCIDENT_CONCURRENCY,
       enabled: env.IRA_AGENT_ENABLED,
+      systemDescriptionFile: env.IRA_AGENT_SYSTEM_DESCRIPTION_FILE,
     },
     triage: {
       windowMinutes: env.IRA_TRIAGE_WINDOW_MINUTES,

@@ -30,6 +30,8 @@ export interface AgentEventHandlerOptions {
   maxAlertsPerStep: number;
   incidentConcurrency: number;
   stepTimeoutMs: number;
+  /** Given to every step; the agent keeps it in the incident's state (StepInput.systemDescription). */
+  systemDescription?: string | undefined;
   actionsTopic?: string | undefined;
   logger: Logger;
   signal: AbortSignal;
@@ -121,7 +123,8 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
     // A TimeoutError reason tells the step its time budget ran out (it finishes with what it has scored).
     const timer = setTimeout(() => controller.abort(new DOMException('agent step time budget spent', 'TimeoutError')), options.stepTimeoutMs);
     try {
-      return await runAgentStep(state, { alerts }, options.deps, options.agentConfig, controller.signal);
+      const input = options.systemDescription === undefined ? { alerts } : { alerts, systemDescription: options.systemDescription };
+      return await runAgentStep(state, input, options.deps, options.agentConfig, controller.signal);
     } finally {
       clearTimeout(timer);
       options.signal.removeEventListener('abort', onStop);

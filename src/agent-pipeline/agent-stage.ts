@@ -1,19 +1,35 @@
+import { readFileSync } from 'node:fs';
 import { createKafkaBatchConsumer } from '../adapters/kafka/kafka-batch-consumer';
 import { createLlm, type ClosableLlm } from '../adapters/llm/create-llm';
 import { loadPromptSet } from '../adapters/prompts/load-prompts';
 import type { ServeContext, Stage } from '../cli/serve';
 import { agentConfigFromSettings } from '../core/agent';
 import { indexNames } from '../core/ports/store';
+import { ErrorCodes, IraError } from '../errors';
 import { createAgentEventHandler, type AgentStageCounters } from './agent-event-handler';
 
 export interface AgentStage extends Stage {
   readonly counters: Readonly<AgentStageCounters>;
 }
 
+/** The operator's description of the network, if configured; read once, so a bad path stops startup, not a step. */
+function readSystemDescription(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new IraError(ErrorCodes.configInvalid, `IRA_AGENT_SYSTEM_DESCRIPTION_FILE: cannot read ${path}`, { cause: error });
+  }
+  if (text === '') throw new IraError(ErrorCodes.configInvalid, `IRA_AGENT_SYSTEM_DESCRIPTION_FILE: ${path} is empty`);
+  return text;
+}
+
 /** Stage 2 of `ira serve`: the agent consumer group on `ira.incident-events`. */
 export async function startAgentStage(context: ServeContext): Promise<AgentStage> {
   const { config, logger, signal } = context;
   const log = logger.child({ stage: 'agent' });
+  const systemDescription = readSystemDescription(config.agent.systemDescriptionFile);
   const prompts = loadPromptSet();
   const llm: ClosableLlm = await createLlm(config.llm, { logger: log, signal });
   const handler = createAgentEventHandler({
@@ -26,6 +42,7 @@ export async function startAgentStage(context: ServeContext): Promise<AgentStage
     maxAlertsPerStep: config.agent.maxBatch,
     incidentConcurrency: config.agent.incidentConcurrency,
     stepTimeoutMs: config.agent.stepTimeoutMs,
+    systemDescription,
     actionsTopic: config.kafka.publishActions ? config.kafka.topics.actions : undefined,
     logger: log,
     signal,

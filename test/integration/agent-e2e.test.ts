@@ -12,6 +12,8 @@ import { waitFor } from './helpers/wait-for';
 const OLLAMA_HOST = process.env.IRA_TEST_OLLAMA_HOST ?? 'http://127.0.0.1:21434';
 const OLLAMA_MODEL = process.env.IRA_TEST_OLLAMA_MODEL ?? 'ira-smollm2:135m';
 const LOGS = join(__dirname, '..', 'fixtures', 'alerts', 'snort', 'esorics26-digital-twin', 'logs.txt');
+// The same run's system description (the bundled dataset holds the same logs with it), as an operator configures it.
+const SYSTEM = join(__dirname, '..', '..', 'datasets', 'digital-twin', 'weak-credential-3', 'system.txt');
 
 async function searchAll(index: string): Promise<Record<string, unknown>[]> {
   await fetch(`${endpoints.elasticsearch}/${index}/_refresh?ignore_unavailable=true`, { method: 'POST' });
@@ -88,6 +90,7 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
         IRA_GROUP_AGENT: agentGroup,
         IRA_INDEX_PREFIX: scope.prefix,
         IRA_AGENT_ENABLED: 'true',
+        IRA_AGENT_SYSTEM_DESCRIPTION_FILE: SYSTEM,
         IRA_LLM_PROVIDER: 'ollama',
         IRA_OLLAMA_HOST: OLLAMA_HOST,
         IRA_OLLAMA_MODEL: OLLAMA_MODEL,
@@ -129,12 +132,18 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
         if (done) expect(recommendation.predicted_state[stage as keyof typeof recommendation.predicted_state]).toBe(true);
       }
     }
-    for (const doc of await searchAll(scope.indices.conjectures)) ConjectureDocument.parse(doc);
+    const conjectures = await searchAll(scope.indices.conjectures);
+    for (const doc of conjectures) ConjectureDocument.parse(doc);
+    const decisions = recommendations.map((doc) => (doc['abstained'] === true ? `abstain:${String(doc['abstain_code'] ?? doc['abstain_reason'])}` : 'act'));
+    process.stdout.write(`agent-e2e: ${recommendations.length} recommendation(s) ${JSON.stringify(decisions)}, ${conjectures.length} conjecture document(s)\n`);
 
     // The incident carries the agent's state, and the agent group committed only after its writes.
     const incidents = await searchAll(scope.indices.incidents);
     const stepped = incidents.filter((incident) => typeof incident['agent_step'] === 'number');
     expect(stepped.length).toBeGreaterThan(0);
+    // The configured system description reached the agent and is kept in the incident's state.
+    const described = readFileSync(SYSTEM, 'utf8').trim();
+    for (const incident of stepped) expect((incident['agent'] as { systemDescription?: unknown }).systemDescription).toBe(described);
     await waitFor(async () => {
       const progress = await groupProgress(kafka, agentGroup, topics.events);
       return progress.committed === progress.end ? progress : undefined;
