@@ -54,6 +54,9 @@ export async function loadStepAlerts(
   signal: AbortSignal,
 ): Promise<NormalizedAlert[]> {
   const byIds = !request.truncated && request.alertIds.length > 0;
+  // Stage 1's bulk writes become searchable at the next refresh; the event may be younger than that. One refresh
+  // per step is cheap beside the step's LLM calls, and the step then sees every alert its event names.
+  await store.refresh(indices.alerts, signal);
   const result = await store.search(
     {
       index: indices.alerts,

@@ -69,6 +69,9 @@ export async function hydrateFromStore(
   logger: Logger,
   signal: AbortSignal,
 ): Promise<TriageState> {
+  // A search sees only refreshed segments: without this, a restart within a second of the previous run's last
+  // writes misses those incidents and opens duplicates of them.
+  await store.refresh(index, signal);
   const incidents = await loadRecentIncidents(store, index, { windowMs: options.windowMs, limit: options.limit }, signal);
   logger.info('triage-hydrated', { incidents: incidents.length, open: incidents.filter((i) => i.status === 'open').length });
   return hydrateTriageState(options, incidents);

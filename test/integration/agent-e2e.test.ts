@@ -100,6 +100,13 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
         IRA_AGENT_ROLLOUTS: '1',
         IRA_AGENT_DEPTH: '2',
         IRA_AGENT_MAX_LLM_CALLS_PER_STEP: '24',
+        // Bounded steps on a 2-core CPU: a step that plans ends at its time budget with what it has scored (or an
+        // abstention); rollouts in sequence, since the test Ollama serves one call at a time and a queued call would
+        // spend its own timeout waiting; a smaller evidence block keeps each call under a minute.
+        IRA_AGENT_STEP_TIMEOUT_MS: '300000',
+        IRA_AGENT_ROLLOUT_CONCURRENCY: '1',
+        IRA_AGENT_EVIDENCE_CHARS: '2500',
+        IRA_LLM_TIMEOUT_MS: '240000',
         IRA_AGENT_COALESCE_MS: '5000',
         IRA_LLM_MAX_TOKENS: '400',
         IRA_LLM_CONTEXT_SIZE: '4096',
