@@ -53,7 +53,7 @@ const repetitionKeywords = ['maxLength', 'minLength', 'maxItems', 'minItems'];
 /** Paths of schema nodes whose length or item bounds exceed what a grammar can express. */
 export function findOversizedRepetitions(node: unknown, path = '#'): string[] {
   if (!isRecord(node)) return [];
-  const own = repetitionKeywords.some((key) => typeof node[key] === 'number' && (node[key]) > maxRepetitions) ? [path] : [];
+  const own = repetitionKeywords.some((key) => typeof node[key] === 'number' && node[key] > maxRepetitions) ? [path] : [];
   return [...own, ...subschemas(node).flatMap(([suffix, child]) => findOversizedRepetitions(child, `${path}/${suffix}`))];
 }
 
