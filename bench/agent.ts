@@ -12,7 +12,7 @@
  *        --seed S (IRA_LLM_SEED) --timeout-ms T (IRA_AGENT_STEP_TIMEOUT_MS, per decision) --threads T (Ollama
  *        num_thread per request; the model's default otherwise) --keep-cache (no unload between decisions) --json
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -28,10 +28,8 @@ import { seededRandom } from '../src/replay/rng';
 
 const ROOT = join(__dirname, '..');
 const LOGS = join(ROOT, 'test', 'fixtures', 'alerts', 'snort', 'esorics26-digital-twin', 'logs.txt');
-const SYSTEM_CANDIDATES = [
-  join(ROOT, 'datasets', 'digital-twin', 'shellshock-4', 'system.txt'),
-  join(ROOT, 'datasets', 'digital-twin', 'weak-credential-3', 'system.txt'),
-];
+// logs.txt is the 2026-06-10 weak-credential run; its own system description goes with it.
+const SYSTEM = join(ROOT, 'datasets', 'digital-twin', 'weak-credential-3', 'system.txt');
 
 type Variant = 'direct' | 'planner-seq' | 'planner-par';
 const VARIANTS: readonly Variant[] = ['direct', 'planner-seq', 'planner-par'];
@@ -120,9 +118,7 @@ function loadInput(limit: number | null): { alerts: NormalizedAlert[]; system: s
     if (!result.ok) throw new Error(`alert line ${index + 1} did not normalise: ${result.error.message}`);
     return result.value;
   });
-  const systemPath = SYSTEM_CANDIDATES.find((path) => existsSync(path));
-  if (systemPath === undefined) throw new Error(`no system description found in ${SYSTEM_CANDIDATES.join(', ')}`);
-  return { alerts, system: readFileSync(systemPath, 'utf8').trim(), systemPath };
+  return { alerts, system: readFileSync(SYSTEM, 'utf8').trim(), systemPath: SYSTEM.slice(ROOT.length + 1) };
 }
 
 async function checkOllama(config: Config): Promise<string> {
