@@ -15,7 +15,7 @@ import { createKafka } from '../src/adapters/kafka/kafka-client';
 import { createKafkaProducer } from '../src/adapters/kafka/kafka-producer';
 import { createDocumentStore } from '../src/adapters/store/create-document-store';
 import { indexTemplates } from '../src/adapters/store/index-templates';
-import { startTriageStage } from '../src/cli/serve';
+import { startTriageStage } from '../src/app/triage-stage';
 import { loadConfig, type Config } from '../src/config';
 import { indexNames } from '../src/core/ports/store';
 import { parseAitAdsCsv } from '../src/core/sources/ait-csv';

@@ -1,15 +1,9 @@
+import type { Progress } from '../core/ports/progress';
+
 /**
  * Progress on stderr. On a terminal: one line redrawn in place (bar, count, label, elapsed time), ticking once a
  * second so a long model call still shows life. Elsewhere (CI logs, pipes): one plain line per update, no escape codes.
  */
-export interface Progress {
-  /** Sets the position (done of total) and what is happening now. */
-  update(done: number, total: number, label: string): void;
-  /** A message that must stay visible (printed above the bar on a terminal). */
-  note(message: string): void;
-  /** Clears the bar (a terminal) and stops the ticker. */
-  end(): void;
-}
 
 export interface ProgressOptions {
   /** Overrides the stream's own isTTY (tests). */
@@ -82,4 +76,3 @@ export function createProgress(stream: NodeJS.WritableStream, options: ProgressO
   };
 }
 
-export const silentProgress: Progress = { update: () => undefined, note: () => undefined, end: () => undefined };

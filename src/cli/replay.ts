@@ -3,12 +3,12 @@ import { parseArgs } from 'node:util';
 import { elasticsearchSource } from '../adapters/sources/elasticsearch-source';
 import { fileSource } from '../adapters/sources/file-source';
 import { kafkaSource, parseKafkaPosition } from '../adapters/sources/kafka-source';
-import type { AlertSource } from '../adapters/sources/types';
+import type { AlertSource } from '../core/ports/alert-source';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { durationText, wallMs } from '../report/facts';
-import { DEMO_INCIDENT, datasetsDir, demoBudget, demoModel } from '../replay/demo';
-import { runSession, type BudgetOverrides, type SessionResult } from '../replay/session';
+import { DEMO_INCIDENT, datasetsDir, demoBudget, demoModel } from '../app/demo';
+import { runSession, type BudgetOverrides, type SessionResult } from '../app/replay-session';
 import {
   cliLogger,
   ExitCodes,

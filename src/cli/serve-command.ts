@@ -1,6 +1,6 @@
 import { createJsonLogger } from '../logger';
 import { ExitCodes, loadConfigOrReport, reportFailure, writeLine, type CliIo } from './io';
-import { runServe } from './serve';
+import { runServe } from '../app/serve';
 
 export const serveUsage = `usage: ira serve
 

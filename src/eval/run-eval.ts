@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileSource, isEvidenceFile, readAlertFile } from '../adapters/sources/file-source';
 import type { ClosableLlm } from '../adapters/llm/create-llm';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../core/ports/progress';
 import type { Config } from '../config';
 import { classifyActionStages } from '../core/eval/action-stages';
 import type { RunRecord } from '../core/eval/aggregate';
@@ -10,11 +10,11 @@ import { emptyStatus, judgeStep, judgeTrace, type JudgedStep } from '../core/eva
 import { JudgeAnswer, judgeMessages } from '../core/eval/llm-judge';
 import { runMetrics } from '../core/eval/run-metrics';
 import type { EvalTrace } from '../core/eval/trace';
-import type { LlmPort } from '../core/llm/port';
+import type { LlmPort } from '../core/ports/llm';
 import { describeError } from '../errors';
 import type { Logger } from '../logger';
 import { prepareRecords } from '../replay/prepare';
-import { runSession, type BudgetOverrides, type Features, type Method } from '../replay/session';
+import { runSession, type BudgetOverrides, type Features, type Method } from '../app/replay-session';
 import type { EvalCase } from './load-dataset';
 import { evidenceEntities, traceOf } from './trace-from-replay';
 

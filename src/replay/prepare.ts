@@ -1,6 +1,6 @@
 import { normalizeAlert } from '../core/alert/normalize';
 import type { NormalizedAlert } from '../core/alert/schema';
-import type { RawRecord } from '../adapters/sources/types';
+import type { RawRecord } from '../core/ports/alert-source';
 
 /**
  * Raw records → normalised alerts in time order, plus the text lines that are not alerts (prose written around the

@@ -1,8 +1,8 @@
 import type { StepOutcome } from '../core/agent/types';
 import type { DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
 import type { TriageOptions } from '../core/triage';
-import type { AlertSource } from '../adapters/sources/types';
-import type { Progress } from '../cli/progress';
+import type { AlertSource } from '../core/ports/alert-source';
+import type { Progress } from '../core/ports/progress';
 import type { Logger } from '../logger';
 import type { IncidentReport, ReplayBudget, ReplayReport } from '../report/model';
 import {
@@ -12,7 +12,7 @@ import {
   incidentAgentFields,
   recommendationDocument,
   recommendationId,
-} from './agent-documents';
+} from '../core/documents/agent-documents';
 import { prepareRecords } from './prepare';
 import { runIncident, type StepRunner } from './run-incident';
 import { groupByIncident, triageAll, writeInChunks, writeTriage, type TriagedIncident } from './triage-input';

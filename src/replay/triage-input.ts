@@ -2,7 +2,7 @@ import type { NormalizedAlert } from '../core/alert/schema';
 import type { DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
 import { createTriageState, triageBatch, type Incident, type TriageOptions, type TriagedAlert } from '../core/triage';
 import { ErrorCodes, IraError } from '../errors';
-import { alertDocument } from '../pipeline/alert-document';
+import { alertDocument } from '../core/documents/alert-document';
 
 /**
  * Stage 1 offline: triage every alert (the same pure triage as the live pipeline), then write the alert and incident

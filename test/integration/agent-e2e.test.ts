@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeAlert } from '../../src/core/alert/normalize';
 import type { NormalizedAlert } from '../../src/core/alert/schema';
-import { ConjectureDocument, RecommendationDocument } from '../../src/replay/agent-documents';
+import { ConjectureDocument, RecommendationDocument } from '../../src/core/documents/agent-documents';
 import { collectTopic, createTopics, groupProgress, testKafka, testProducer } from './helpers/kafka';
 import { createScope, type TestScope } from './helpers/scope';
 import { startServe } from './helpers/serve';

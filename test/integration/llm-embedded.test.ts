@@ -12,7 +12,7 @@ import { checkFile } from '../../src/adapters/model/file-digest';
 import { findModelScripts, readModelLock } from '../../src/adapters/model/model-lock';
 import { pullModel } from '../../src/adapters/model/pull-model';
 import { resolveModelPath } from '../../src/adapters/model/resolve-model-path';
-import type { LlmRequest, LlmResult } from '../../src/core/llm/port';
+import type { LlmRequest, LlmResult } from '../../src/core/ports/llm';
 import { IraError } from '../../src/errors';
 
 /**

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LongAnswer } from './helpers/long-answer';
 import { OllamaLlm } from '../../src/adapters/llm/ollama-llm';
 import type { OllamaLlmOptions } from '../../src/adapters/llm/ollama-llm';
-import type { LlmRequest, LlmResult } from '../../src/core/llm/port';
+import type { LlmRequest, LlmResult } from '../../src/core/ports/llm';
 import { IraError } from '../../src/errors';
 
 /**

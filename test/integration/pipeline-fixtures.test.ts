@@ -2,7 +2,7 @@
 jest.setTimeout(300_000);
 
 import { normalizeAlert } from '../../src/core/alert/normalize';
-import { IncidentEvent } from '../../src/pipeline/incident-event';
+import { IncidentEvent } from '../../src/stages/incident-event';
 import { allIds, countDocuments, termCounts } from './helpers/engine';
 import { fixtureMessages } from './helpers/fixtures';
 import { collectTopic, createTopics, groupProgress, produceAll, testKafka, testProducer } from './helpers/kafka';

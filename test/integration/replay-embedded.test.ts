@@ -9,7 +9,7 @@ import { EmbeddedLlm } from '../../src/adapters/llm/embedded-llm';
 import { resolveModelPath } from '../../src/adapters/model/resolve-model-path';
 import { fileSource, readAlertFile } from '../../src/adapters/sources/file-source';
 import { NdjsonStore } from '../../src/adapters/store/ndjson-store';
-import { silentProgress } from '../../src/cli/progress';
+import { silentProgress } from '../../src/core/ports/progress';
 import { AgentConfig } from '../../src/core/agent/agent-config';
 import { Recommendation } from '../../src/core/agent/types';
 import { NormalizedAlert } from '../../src/core/alert/schema';
@@ -17,10 +17,10 @@ import { indexNames } from '../../src/core/ports/store';
 import { silentLogger } from '../../src/logger';
 import { renderHtml } from '../../src/report/html';
 import type { ReplayReport } from '../../src/report/model';
-import { ConjectureDocument, IncidentAgentFields, RecommendationDocument } from '../../src/replay/agent-documents';
+import { ConjectureDocument, IncidentAgentFields, RecommendationDocument } from '../../src/core/documents/agent-documents';
 import { prepareRecords } from '../../src/replay/prepare';
 import { runReplay } from '../../src/replay/run-replay';
-import { stepRunner } from '../../src/replay/session';
+import { stepRunner } from '../../src/app/replay-session';
 
 /**
  * `ira replay` of the bundled digital-twin incident Weak-Credential-3 with the real embedded model (the pinned

@@ -5,10 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileSource } from '../../src/adapters/sources/file-source';
-import { silentProgress } from '../../src/cli/progress';
+import { silentProgress } from '../../src/core/ports/progress';
 import { silentLogger } from '../../src/logger';
-import { IncidentAgentFields, RecommendationDocument } from '../../src/replay/agent-documents';
-import { runSession } from '../../src/replay/session';
+import { IncidentAgentFields, RecommendationDocument } from '../../src/core/documents/agent-documents';
+import { runSession } from '../../src/app/replay-session';
 import { incidentFolder, scriptedModel } from '../unit/replay/support/scripted-replay';
 import { endpoints, testConfig } from './helpers/services';
 

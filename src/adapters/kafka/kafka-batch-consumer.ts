@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../logger';
-import type { BatchHandler, InboundMessage, MessageConsumer } from '../../pipeline/ports';
+import type { BatchHandler, InboundMessage, MessageConsumer } from '../../core/ports/messaging';
 import { translateKafkaError } from './translate-error';
 
 export interface KafkaBatchConsumerOptions {

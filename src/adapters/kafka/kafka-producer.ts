@@ -1,5 +1,5 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
-import type { MessageProducer, OutboundMessage } from '../../pipeline/ports';
+import type { MessageProducer, OutboundMessage } from '../../core/ports/messaging';
 import { abortedError } from '../retry';
 import { translateKafkaError } from './translate-error';
 

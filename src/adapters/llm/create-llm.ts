@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import type { LlmPort } from '../../core/llm/port';
+import type { LlmPort } from '../../core/ports/llm';
 import type { Logger } from '../../logger';
 import { resolveModelPath } from '../model/resolve-model-path';
 import { createEmbeddedLlm } from './embedded-llm';

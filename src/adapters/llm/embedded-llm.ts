@@ -8,7 +8,7 @@ import { ErrorCodes, IraError } from '../../errors';
 import type { JsonSchema } from '../../core/llm/json-schema';
 import { toJsonSchema } from '../../core/llm/json-schema';
 import { parseAnswer } from '../../core/llm/parse-answer';
-import type { LlmMessage, LlmPort, LlmRequest, LlmResult, LlmUsage } from '../../core/llm/port';
+import type { LlmMessage, LlmPort, LlmRequest, LlmResult, LlmUsage } from '../../core/ports/llm';
 import type { Logger } from '../../logger';
 import { silentLogger } from '../../logger';
 import { throwIfAborted } from '../retry';

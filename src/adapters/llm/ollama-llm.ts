@@ -6,7 +6,7 @@ import { describeError } from '../../errors';
 import type { JsonSchema } from '../../core/llm/json-schema';
 import { toJsonSchema } from '../../core/llm/json-schema';
 import { parseAnswer } from '../../core/llm/parse-answer';
-import type { LlmPort, LlmRequest, LlmResult } from '../../core/llm/port';
+import type { LlmPort, LlmRequest, LlmResult } from '../../core/ports/llm';
 import type { Logger } from '../../logger';
 import { silentLogger } from '../../logger';
 import type { RetryPolicy } from '../retry';

@@ -3,7 +3,7 @@ import { ErrorCodes, IraError } from '../../errors';
 import { createElasticsearchTransport } from '../store/elasticsearch-transport';
 import { createOpenSearchTransport } from '../store/opensearch-transport';
 import type { StoreTransport } from '../store/transport';
-import type { AlertSource, RawRecord, ReplayInput } from './types';
+import type { AlertSource, RawRecord, ReplayInput } from '../../core/ports/alert-source';
 
 /**
  * Alerts from an Elasticsearch/OpenSearch index pattern: a time range on the time field ([from, to)) and an optional

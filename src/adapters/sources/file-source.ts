@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseAitAdsCsv } from '../../core/sources/ait-csv';
 import { ErrorCodes, IraError } from '../../errors';
-import type { AlertSource, RawRecord, ReplayInput } from './types';
+import type { AlertSource, RawRecord, ReplayInput } from '../../core/ports/alert-source';
 
 /**
  * Alerts from a file or a folder. Formats by content, not only by name:

@@ -5,7 +5,7 @@ import { ErrorCodes, IraError } from '../../errors';
 import type { Logger } from '../../logger';
 import { createKafka } from '../kafka/kafka-client';
 import { translateKafkaError } from '../kafka/translate-error';
-import type { AlertSource, RawRecord, ReplayInput } from './types';
+import type { AlertSource, RawRecord, ReplayInput } from '../../core/ports/alert-source';
 
 /**
  * Alerts from a Kafka topic between two positions, per partition: [from, to). A position is an offset (`1200`, the

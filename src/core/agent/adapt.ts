@@ -1,5 +1,5 @@
 import { RevisionAnswer, type IncidentAnswer } from './answers';
-import { ask, type AskResult } from './ask';
+import { ask, type AskResult } from './ask-model';
 import { aggregate, expectedUnion, passes, testTactics } from './conjecture-test';
 import { messagesFor, type StepContext } from './context';
 import { prepareData } from './data-block';

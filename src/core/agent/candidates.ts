@@ -3,7 +3,7 @@ import type { StepContext } from './context';
 import { runPool } from './pool';
 import type { HistoryLine } from './prompt-values';
 import type { RecoveryState } from './recovery-state';
-import { proposeAction, type PlanView, type ProposedAction } from './world';
+import { proposeAction, type PlanView, type ProposedAction } from './world-model';
 
 /**
  * Samples N distinct candidate actions (digest §3.3 step 1): at most 3N attempts, in rounds of the missing number,

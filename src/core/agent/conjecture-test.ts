@@ -1,5 +1,5 @@
 import { SignatureAnswer } from './answers';
-import { ask } from './ask';
+import { ask } from './ask-model';
 import { messagesFor, type StepContext } from './context';
 import { runPool } from './pool';
 import { expectedKeys, precisionRecall, signatureFormat, signatureMode, type PrecisionRecall } from './signatures';

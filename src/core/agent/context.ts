@@ -1,8 +1,8 @@
-import type { LlmMessage, LlmPort } from '../llm/port';
+import type { LlmMessage, LlmPort } from '../ports/llm';
 import type { AgentConfig } from './agent-config';
 import { makeNonce, wrapData, type PreparedData } from './data-block';
 import type { GuardEvidence } from './entity-guard';
-import type { StepMeter } from './meter';
+import type { StepMeter } from './step-meter';
 import { renderPrompt, type PromptRole, type PromptSet, type PromptValue } from './prompt-template';
 import { commonPromptValues } from './prompt-values';
 

@@ -1,12 +1,12 @@
 import type { AgentConfig } from './agent-config';
-import { beginStep } from './begin';
-import { conclude, initialDraft } from './conclude';
+import { beginStep } from './build-step-context';
+import { conclude, initialDraft } from './act';
 import type { AgentDeps } from './context';
 import { checkEntities } from './entity-guard';
 import { historyLines } from './prompt-values';
 import { isTerminal } from './recovery-state';
 import type { AgentState, StepInput, StepOutcome } from './types';
-import { predictState, proposeAction } from './world';
+import { predictState, proposeAction } from './world-model';
 
 /**
  * The "direct" baseline for the evaluation: one action call per step with the same prompt, evidence and history,

@@ -1,5 +1,5 @@
 import { IncidentAnswer } from './answers';
-import { ask, type AskResult } from './ask';
+import { ask, type AskResult } from './ask-model';
 import { messagesFor, type StepContext } from './context';
 import { historyData, historyLines, stateText } from './prompt-values';
 import type { RecoveryState } from './recovery-state';

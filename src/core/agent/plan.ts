@@ -7,7 +7,7 @@ import type { HistoryLine } from './prompt-values';
 import type { RecoveryState } from './recovery-state';
 import { rollout, type RolloutResult } from './rollout';
 import type { AbstainCode, CandidateReport } from './types';
-import type { PlanView, ProposedAction } from './world';
+import type { PlanView, ProposedAction } from './world-model';
 
 /**
  * Planning and the guards (design "The agent step" 3–4): N distinct candidates; the entity guard drops candidates

@@ -2,7 +2,7 @@ import type { ResponseAction } from './action';
 import type { StepContext } from './context';
 import type { HistoryLine } from './prompt-values';
 import { isTerminal, mergeMonotone, type RecoveryState } from './recovery-state';
-import { predictState, proposeAction, type PlanView } from './world';
+import { predictState, proposeAction, type PlanView } from './world-model';
 
 /**
  * One simulated trajectory (digest §3.3 step 2–3). The cost is the number of simulated actions until the predicted

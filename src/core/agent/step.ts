@@ -1,8 +1,8 @@
 import { adapt } from './adapt';
 import type { AgentConfig } from './agent-config';
 import type { IncidentAnswer } from './answers';
-import { beginStep } from './begin';
-import { conclude, initialDraft, type Draft } from './conclude';
+import { beginStep } from './build-step-context';
+import { conclude, initialDraft, type Draft } from './act';
 import type { AgentDeps, StepContext } from './context';
 import { perceive } from './perceive';
 import { plan } from './plan';
@@ -10,7 +10,7 @@ import { historyLines } from './prompt-values';
 import { isTerminal, mergeMonotone } from './recovery-state';
 import { observedSignatures } from './signatures';
 import type { AbstainCode, AgentState, Decision, StepInput, StepOutcome } from './types';
-import { predictState, type PlanView } from './world';
+import { predictState, type PlanView } from './world-model';
 
 /**
  * One step of the agent of arXiv 2602.13156 (design "The agent step"): perceive → adapt → plan → guard → act.

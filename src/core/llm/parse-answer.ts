@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { err, ok } from '../result';
-import type { LlmInvalidAnswer, LlmResult, LlmUsage } from './port';
+import type { LlmInvalidAnswer, LlmResult, LlmUsage } from '../ports/llm';
 
 /**
  * Turning a model's text into a validated value. Shared by every adapter and the scripted double, so that all of

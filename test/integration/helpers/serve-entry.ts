@@ -1,4 +1,4 @@
-import { runServe } from '../../../src/cli/serve';
+import { runServe } from '../../../src/app/serve';
 import { loadConfig } from '../../../src/config';
 import { createJsonLogger } from '../../../src/logger';
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { runServe } from '../../../src/cli/serve';
+import { runServe } from '../../../src/app/serve';
 import type { Config } from '../../../src/config';
 import { createJsonLogger } from '../../../src/logger';
 

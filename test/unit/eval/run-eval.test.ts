@@ -1,7 +1,7 @@
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentProgress } from '../../../src/cli/progress';
+import { silentProgress } from '../../../src/core/ports/progress';
 import { loadConfig } from '../../../src/config';
 import { loadDataset } from '../../../src/eval/load-dataset';
 import { runEval } from '../../../src/eval/run-eval';

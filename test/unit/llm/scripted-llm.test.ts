@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LlmPurpose, LlmRequest } from '../../../src/core/llm/port';
+import type { LlmPurpose, LlmRequest } from '../../../src/core/ports/llm';
 import { IraError } from '../../../src/errors';
 import { ScriptedLlm, ScriptExhaustedError } from '../../doubles/scripted-llm';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readAlertFile, fileSource, isEvidenceFile } from '../../../src/adapters/sources/file-source';
 import { NormalizedAlert } from '../../../src/core/alert/schema';
-import { ConjectureDocument, IncidentAgentFields, RecommendationDocument } from '../../../src/replay/agent-documents';
+import { ConjectureDocument, IncidentAgentFields, RecommendationDocument } from '../../../src/core/documents/agent-documents';
 import { chunk, prepareRecords } from '../../../src/replay/prepare';
 import { systemContext } from '../../../src/replay/run-replay';
 import { effectiveChunkSize } from '../../../src/replay/run-incident';

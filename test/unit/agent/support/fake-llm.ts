@@ -1,4 +1,4 @@
-import type { LlmPurpose, LlmRequest, LlmUsage } from '../../../../src/core/llm/port';
+import type { LlmPurpose, LlmRequest, LlmUsage } from '../../../../src/core/ports/llm';
 import { ScriptedLlm, type ScriptedCall } from '../../../doubles/scripted-llm';
 
 /**

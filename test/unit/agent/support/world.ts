@@ -6,7 +6,7 @@ import type { AgentDeps } from '../../../../src/core/agent/context';
 import { RecoveryStateFields, type RecoveryState, type RecoveryStateField } from '../../../../src/core/agent/recovery-state';
 import { NormalizedAlert } from '../../../../src/core/alert/schema';
 import { stableHash } from '../../../../src/core/hash';
-import type { LlmRequest } from '../../../../src/core/llm/port';
+import type { LlmRequest } from '../../../../src/core/ports/llm';
 import type { FakeLlm, Handler } from './fake-llm';
 
 export const prompts = loadPromptSet();

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NdjsonStore } from '../../../../src/adapters/store/ndjson-store';
 import { fileSource } from '../../../../src/adapters/sources/file-source';
-import { silentProgress } from '../../../../src/cli/progress';
+import { silentProgress } from '../../../../src/core/ports/progress';
 import { AgentConfig } from '../../../../src/core/agent/agent-config';
 import { indexNames } from '../../../../src/core/ports/store';
 import { silentLogger } from '../../../../src/logger';
 import type { ReplayReport } from '../../../../src/report/model';
 import { runReplay } from '../../../../src/replay/run-replay';
-import { stepRunner } from '../../../../src/replay/session';
+import { stepRunner } from '../../../../src/app/replay-session';
 import { ScriptedLlm } from '../../../doubles/scripted-llm';
 
 /**

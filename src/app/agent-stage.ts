@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createKafkaBatchConsumer } from '../adapters/kafka/kafka-batch-consumer';
 import { createLlm, type ClosableLlm } from '../adapters/llm/create-llm';
 import { loadPromptSet } from '../adapters/prompts/load-prompts';
-import type { ServeContext, Stage } from '../cli/serve';
+import type { Stage } from '../stages/stage';
+import type { ServeContext } from './serve-context';
 import { agentConfigFromSettings } from '../core/agent';
 import { indexNames } from '../core/ports/store';
 import { ErrorCodes, IraError } from '../errors';
-import { createAgentEventHandler, type AgentStageCounters } from './agent-event-handler';
+import { createAgentEventHandler, type AgentStageCounters } from '../stages/agent/agent-event-handler';
 
 export interface AgentStage extends Stage {
   readonly counters: Readonly<AgentStageCounters>;

@@ -1,4 +1,4 @@
-import type { IncidentEvent } from '../pipeline/incident-event';
+import type { IncidentEvent } from '../incident-event';
 
 /** All events of one incident in a batch, folded into the input of one agent step. */
 export interface IncidentWork {

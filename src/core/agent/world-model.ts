@@ -1,6 +1,6 @@
 import type { ResponseAction } from './action';
 import { ActionAnswer, StateAnswer } from './answers';
-import { ask, type AskResult } from './ask';
+import { ask, type AskResult } from './ask-model';
 import { messagesFor, type StepContext } from './context';
 import { actionText, conjectureText, historyData, incidentData, stateText, type HistoryLine } from './prompt-values';
 import type { RecoveryState } from './recovery-state';

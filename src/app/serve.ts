@@ -1,95 +1,20 @@
 import type { Kafka } from 'kafkajs';
 import { createKafka } from '../adapters/kafka/kafka-client';
-import { createKafkaBatchConsumer } from '../adapters/kafka/kafka-batch-consumer';
 import { createKafkaProducer } from '../adapters/kafka/kafka-producer';
 import { defaultConnectorsDir, loadConnectors } from '../adapters/kafka/connectors';
 import { ensureTopics } from '../adapters/kafka/topics';
 import { createDocumentStore } from '../adapters/store/create-document-store';
 import { indexTemplates } from '../adapters/store/index-templates';
-import { sleep } from '../adapters/retry';
 import type { Config } from '../config';
-import { indexNames, type DocumentStore } from '../core/ports/store';
-import { DEFAULT_TRIAGE_OPTIONS } from '../core/triage';
-import { describeError, isAbortError, isRetryable } from '../errors';
+import type { MessageProducer } from '../core/ports/messaging';
+import type { DocumentStore } from '../core/ports/store';
+import { describeError, isAbortError } from '../errors';
 import type { Logger } from '../logger';
-import type { TriageCounters } from '../pipeline/counters';
-import { hydrateFromStore } from '../pipeline/hydrate';
-import type { MessageProducer } from '../pipeline/ports';
-import { createTriagePipeline } from '../pipeline/triage-pipeline';
-import { startAgentStage } from '../agent-pipeline/agent-stage';
-
-/** A running stage of `ira serve`: stopped in reverse order of start on shutdown. */
-export interface Stage {
-  readonly name: string;
-  stop(): Promise<void>;
-}
-
-/** What the stages share: one Kafka client, one producer, one store. */
-export interface ServeContext {
-  config: Config;
-  logger: Logger;
-  kafka: Kafka;
-  producer: MessageProducer;
-  store: DocumentStore;
-  /** Aborted on shutdown (or when a consumer dies for good). */
-  signal: AbortSignal;
-  fail: (error: Error) => void;
-}
-
-/** Retries a startup step while its failure is retryable (the store or Kafka still starting), until aborted. */
-async function untilReady<T>(what: string, step: () => Promise<T>, logger: Logger, signal: AbortSignal): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!isRetryable(error) || signal.aborted) throw error;
-      const delayMs = Math.min(10000, 500 * 2 ** (attempt - 1));
-      logger.warn('startup-retry', { step: what, attempt, delayMs, error: describeError(error) });
-      await sleep(delayMs, signal);
-    }
-  }
-}
-
-export interface TriageStage extends Stage {
-  readonly counters: Readonly<TriageCounters>;
-}
-
-/** Stage 1: alerts topic → normalise → triage → ira-alerts / ira-incidents / incident events / DLQ. */
-export async function startTriageStage(context: ServeContext): Promise<TriageStage> {
-  const { config, logger, store, signal } = context;
-  const indices = indexNames(config.store.indexPrefix);
-  const windowMs = config.triage.windowMinutes * 60_000;
-  const state = await untilReady(
-    'hydrate-triage',
-    () => hydrateFromStore(store, indices.incidents, { windowMs, limit: DEFAULT_TRIAGE_OPTIONS.maxTrackedIncidents }, logger, signal),
-    logger,
-    signal,
-  );
-  const pipeline = createTriagePipeline({
-    store,
-    producer: context.producer,
-    state,
-    indices,
-    topics: { dlq: config.kafka.topics.dlq, incidentEvents: config.kafka.topics.incidentEvents },
-    chunkSize: config.triage.batchSize,
-    logger: logger.child({ stage: 'triage' }),
-    signal,
-  });
-  const consumer = createKafkaBatchConsumer(
-    context.kafka,
-    {
-      groupId: config.kafka.groups.triage,
-      topic: config.kafka.topics.alerts,
-      partitionsConsumedConcurrently: config.triage.concurrency,
-      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-      onFatal: context.fail,
-    },
-    logger.child({ stage: 'triage', component: 'consumer' }),
-  );
-  await untilReady('triage-consumer', () => consumer.run(pipeline.handleBatch), logger, signal);
-  logger.info('stage-started', { stage: 'triage', topic: config.kafka.topics.alerts, group: config.kafka.groups.triage });
-  return { name: 'triage', counters: pipeline.counters, stop: () => consumer.stop() };
-}
+import type { Stage } from '../stages/stage';
+import { startAgentStage } from './agent-stage';
+import type { ServeContext } from './serve-context';
+import { startTriageStage } from './triage-stage';
+import { untilReady } from './until-ready';
 
 async function prepare(config: Config, kafka: Kafka, store: DocumentStore, logger: Logger, signal: AbortSignal): Promise<void> {
   const connectors = loadConnectors(config.kafka.connectorsDir ?? defaultConnectorsDir());

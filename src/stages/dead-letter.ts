@@ -1,4 +1,4 @@
-import type { OutboundMessage, InboundMessage } from './ports';
+import type { OutboundMessage, InboundMessage } from '../core/ports/messaging';
 
 /** Why a message went to the dead-letter topic: the normaliser's reasons, plus the store refusing the document. */
 export type DeadLetterReason = 'unparseable' | 'unknown-format' | 'invalid' | 'empty' | 'store-rejected';

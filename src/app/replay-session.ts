@@ -3,21 +3,21 @@ import { loadPromptSet } from '../adapters/prompts/load-prompts';
 import { createDocumentStore } from '../adapters/store/create-document-store';
 import { indexTemplates } from '../adapters/store/index-templates';
 import { NdjsonStore } from '../adapters/store/ndjson-store';
-import type { AlertSource } from '../adapters/sources/types';
-import type { Progress } from '../cli/progress';
+import type { AlertSource } from '../core/ports/alert-source';
+import type { Progress } from '../core/ports/progress';
 import type { Config } from '../config';
 import { AgentConfig, agentConfigFromSettings, type AgentConfigInput } from '../core/agent/agent-config';
 import type { AgentDeps } from '../core/agent/context';
 import { runDirectStep } from '../core/agent/direct-step';
 import { runAgentStep } from '../core/agent/step';
-import type { LlmPort } from '../core/llm/port';
+import type { LlmPort } from '../core/ports/llm';
 import { indexNames, type DocumentStore } from '../core/ports/store';
 import type { Logger } from '../logger';
 import type { ReplayBudget, ReplayReport } from '../report/model';
 import { writeReport, type WrittenReport } from '../report/write-report';
-import { seededRandom } from './rng';
-import type { StepRunner } from './run-incident';
-import { runReplay } from './run-replay';
+import { seededRandom } from '../replay/rng';
+import type { StepRunner } from '../replay/run-incident';
+import { runReplay } from '../replay/run-replay';
 
 /**
  * The composition root shared by `ira replay`, `ira demo` and `ira eval`: configuration → LLM adapter, prompts, agent

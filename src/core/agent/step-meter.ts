@@ -1,4 +1,4 @@
-import type { LlmPurpose, LlmUsage } from '../llm/port';
+import type { LlmPurpose, LlmUsage } from '../ports/llm';
 import type { Usage } from './types';
 
 export interface StepBudgets {

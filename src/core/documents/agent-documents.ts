@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ResponseAction } from '../core/agent/action';
-import { RecoveryState } from '../core/agent/recovery-state';
-import { AgentState, type ConjectureRevision, type Recommendation } from '../core/agent/types';
-import type { Document } from '../core/ports/store';
+import { ResponseAction } from '../agent/action';
+import { RecoveryState } from '../agent/recovery-state';
+import { AgentState, type ConjectureRevision, type Recommendation } from '../agent/types';
+import type { Document } from '../ports/store';
 
 /**
  * The agent's documents as indexed for analysts (snake_case, the field names of mappings/ira-*.json):

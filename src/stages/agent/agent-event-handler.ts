@@ -1,11 +1,11 @@
-import { runAgentStep, type AgentConfig, type AgentDeps, type StepOutcome } from '../core/agent';
-import { runPool } from '../core/agent/pool';
-import type { DocumentStore, IndexNames } from '../core/ports/store';
-import { sleep } from '../adapters/retry';
-import { ErrorCodes, IraError } from '../errors';
-import type { Logger } from '../logger';
-import { IncidentEvent } from '../pipeline/incident-event';
-import type { BatchHandler, InboundMessage, MessageProducer } from '../pipeline/ports';
+import { runAgentStep, type AgentConfig, type AgentDeps, type StepOutcome } from '../../core/agent';
+import { runPool } from '../../core/agent/pool';
+import type { DocumentStore, IndexNames } from '../../core/ports/store';
+import { sleep } from '../../adapters/retry';
+import { ErrorCodes, IraError } from '../../errors';
+import type { Logger } from '../../logger';
+import { IncidentEvent } from '../incident-event';
+import type { BatchHandler, InboundMessage, MessageProducer } from '../../core/ports/messaging';
 import { coalesceEvents, type IncidentWork } from './coalesce';
 import { loadIncidentAgent, loadStepAlerts, saveStepOutcome } from './incident-agent-store';
 

@@ -1,14 +1,14 @@
-import { normalizeAlert } from '../core/alert/normalize';
-import type { NormalizedAlert } from '../core/alert/schema';
-import type { DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
-import { triageBatch, type Incident, type TriageState, type TriageBatchResult } from '../core/triage';
-import type { Logger } from '../logger';
-import { alertDocument } from './alert-document';
+import { normalizeAlert } from '../../core/alert/normalize';
+import type { NormalizedAlert } from '../../core/alert/schema';
+import type { DocumentStore, IndexNames, WriteOperation } from '../../core/ports/store';
+import { triageBatch, type Incident, type TriageState, type TriageBatchResult } from '../../core/triage';
+import type { Logger } from '../../logger';
+import { alertDocument } from '../../core/documents/alert-document';
 import { createCounters, type TriageCounters } from './counters';
-import { deadLetterMessage, type Rejection } from './dead-letter';
-import { incidentEvent, incidentEventMessage } from './incident-event';
-import { persist, type PersistOptions } from './persist';
-import type { BatchControl, BatchHandler, InboundBatch, InboundMessage, MessageProducer, OutboundMessage } from './ports';
+import { deadLetterMessage, type Rejection } from '../dead-letter';
+import { incidentEvent, incidentEventMessage } from '../incident-event';
+import { persist, type PersistOptions } from '../persist';
+import type { BatchControl, BatchHandler, InboundBatch, InboundMessage, MessageProducer, OutboundMessage } from '../../core/ports/messaging';
 
 export interface TriagePipelineOptions {
   store: DocumentStore;

@@ -1,6 +1,6 @@
 import { ErrorCodes, IraError, describeError, isAbortError } from '../errors';
 import type { Logger } from '../logger';
-import type { BatchControl } from './ports';
+import type { BatchControl } from '../core/ports/messaging';
 
 export interface PersistOptions {
   logger: Logger;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { DocumentStore, SearchFilter } from '../core/ports/store';
-import { hydrateTriageState, type Incident, type TriageOptions, type TriageState } from '../core/triage';
-import type { Logger } from '../logger';
+import type { DocumentStore, SearchFilter } from '../../core/ports/store';
+import { hydrateTriageState, type Incident, type TriageOptions, type TriageState } from '../../core/triage';
+import type { Logger } from '../../logger';
 
 const StoredIncident = z.object({
   id: z.string().min(1),

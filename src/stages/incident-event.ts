@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Incident, IncidentChange } from '../core/triage';
-import type { OutboundMessage } from './ports';
+import type { OutboundMessage } from '../core/ports/messaging';
 
 /** Alert ids listed per event; a burst beyond this is summarised by `alert_count` and the `ira-alerts` index. */
 export const MAX_EVENT_ALERT_IDS = 500;

@@ -1,7 +1,7 @@
-import { AgentState, initialAgentState, type StepOutcome } from '../core/agent';
-import { NormalizedAlert } from '../core/alert/schema';
-import type { DocumentStore, IndexNames, StoredDocument, WriteOperation } from '../core/ports/store';
-import { ErrorCodes, IraError } from '../errors';
+import { AgentState, initialAgentState, type StepOutcome } from '../../core/agent';
+import { NormalizedAlert } from '../../core/alert/schema';
+import type { DocumentStore, IndexNames, StoredDocument, WriteOperation } from '../../core/ports/store';
+import { ErrorCodes, IraError } from '../../errors';
 import {
   asDocument,
   conjectureDocument,
@@ -9,7 +9,7 @@ import {
   incidentAgentFields,
   recommendationDocument,
   recommendationId,
-} from '../replay/agent-documents';
+} from '../../core/documents/agent-documents';
 
 /**
  * Stage 2's view of Elasticsearch: the agent state lives in the incident document (`agent`, written only by

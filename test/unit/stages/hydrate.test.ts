@@ -1,5 +1,5 @@
 import { createTriageState, hydrateTriageState, triageBatch, type Incident, type TriageBatchResult } from '../../../src/core/triage';
-import { HOUR, alert } from './helpers';
+import { HOUR, alert } from '../triage/helpers';
 
 /** What a store would hold: the latest version of every incident document. */
 function store(batches: readonly TriageBatchResult[]): Incident[] {

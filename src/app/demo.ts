@@ -9,7 +9,7 @@ import { fetchLockedModel, modelDirectory } from '../adapters/model/resolve-mode
 import type { Config } from '../config';
 import { ErrorCodes, IraError, describeError } from '../errors';
 import type { Logger } from '../logger';
-import type { BudgetOverrides } from './session';
+import type { BudgetOverrides } from './replay-session';
 
 /**
  * `ira demo`: the bundled digital-twin incident Weak-Credential-3 replayed with the real small model (SmolLM2-135M,

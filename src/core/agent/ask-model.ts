@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ErrorCodes, IraError } from '../../errors';
 import { stableHash } from '../hash';
-import type { LlmMessage, LlmPurpose, LlmRequest, LlmResult } from '../llm/port';
+import type { LlmMessage, LlmPurpose, LlmRequest, LlmResult } from '../ports/llm';
 import type { StepContext } from './context';
 
 /**

@@ -1,5 +1,5 @@
-import type { Document } from '../core/ports/store';
-import type { TriagedAlert } from '../core/triage';
+import type { Document } from '../ports/store';
+import type { TriagedAlert } from '../triage';
 
 /** The `ira-alerts` document: the normalised alert plus its incident and triage verdict. `_id` = `ira.alert_id`. */
 export function alertDocument(triaged: TriagedAlert, ingestedAt: string): Document {

@@ -2,7 +2,7 @@ import type { AgentConfig } from './agent-config';
 import type { AgentDeps, StepContext, StepData } from './context';
 import { prepareData } from './data-block';
 import { collectEntities, evidenceItems } from './evidence';
-import { StepMeter } from './meter';
+import { StepMeter } from './step-meter';
 import type { AgentState, AnalystFeedback, HistoryEntry, KnownEntities, StepInput } from './types';
 
 /**

@@ -1,5 +1,5 @@
-import { coalesceEvents } from '../../../src/agent-pipeline/coalesce';
-import type { IncidentEvent } from '../../../src/pipeline/incident-event';
+import { coalesceEvents } from '../../../src/stages/agent/coalesce';
+import type { IncidentEvent } from '../../../src/stages/incident-event';
 
 function event(overrides: Partial<IncidentEvent>): IncidentEvent {
   return {
