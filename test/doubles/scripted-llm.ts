@@ -1,7 +1,7 @@
 import { ErrorCodes, IraError } from '../../src/errors';
 import { toJsonSchema } from '../../src/core/llm/json-schema';
 import { parseAnswer } from '../../src/core/llm/parse-answer';
-import type { LlmMessage, LlmPort, LlmPurpose, LlmRequest, LlmResult, LlmUsage } from '../../src/core/llm/port';
+import type { LlmMessage, LlmPort, LlmPurpose, LlmRequest, LlmResult, LlmUsage } from '../../src/core/ports/llm';
 
 /**
  * A scripted LlmPort for unit tests. Replies are consumed in order (or per purpose in keyed mode) and go through the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LlmMessage } from '../llm/port';
+import type { LlmMessage } from '../ports/llm';
 import { RecoveryStage, RecoveryStages, type GroundTruth } from './ground-truth';
 import type { StageStatus } from './judge';
 import type { TracedAction } from './trace';
