@@ -7,7 +7,11 @@ import type { SignatureAnswer } from './answers';
  * those give the key "c|p" with c lower-cased and non-alphanumerics collapsed. Alerts without that pair (Wazuh,
  * Suricata, Elastic) give the normalised rule category, or the rule name when there is no category.
  */
-const pairPattern = /\[Classification:\s*([^\]]+)\]\s*\[Priority:\s*([^\]]+)\]/gi;
+// No `\s*` before a class that also matches spaces: `\s*([^\]]+)` split every run of blanks both ways, and a text
+// of `[Classification:x` repeated had every opening scan to the end of the text (issue 9: 12 s on 272 KB). Here
+// each part excludes `[` and `]`, so a failed attempt stops at the next bracket and the scan is linear; the
+// spaces around the values are trimmed by pairKey.
+const pairPattern = /\[Classification:([^[\]]+)\]\s*\[Priority:([^[\]]+)\]/gi;
 
 export type SignatureMode = 'pairs' | 'names';
 

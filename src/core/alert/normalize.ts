@@ -8,7 +8,7 @@ import { normalizeSnort } from './normalizers/snort';
 import { normalizeSuricataEve } from './normalizers/suricata-eve';
 import { normalizeWazuh } from './normalizers/wazuh';
 import { normalizeZeekNotice } from './normalizers/zeek-notice';
-import { parseInput } from './parse-input';
+import { parseInput, type InputLimits } from './parse-input';
 import { NormalizedAlert, type AlertFormat, type AlertRejection } from './schema';
 
 const NORMALIZERS: Readonly<Record<AlertFormat, Normalizer>> = {
@@ -21,7 +21,7 @@ const NORMALIZERS: Readonly<Record<AlertFormat, Normalizer>> = {
   'generic-json': normalizeGenericJson,
 };
 
-export interface NormalizeHint {
+export interface NormalizeHint extends InputLimits {
   /** The format the connector promises; skips detection (the message must still have that format's shape). */
   readonly format?: AlertFormat | undefined;
 }
@@ -31,7 +31,7 @@ export interface NormalizeHint {
  * reason it cannot be one. Pure and synchronous; the message is parsed once.
  */
 export function normalizeAlert(raw: string, hint?: NormalizeHint): Result<NormalizedAlert, AlertRejection> {
-  const parsed = parseInput(raw);
+  const parsed = parseInput(raw, hint);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
   const format = hint?.format ?? detectFormat(input);

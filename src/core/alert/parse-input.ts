@@ -1,7 +1,14 @@
 import { err, ok, type Result } from '../result';
 import { toText } from './fields';
 import { isRecord, type JsonRecord } from './get-path';
+import { jsonDepthOver, MAX_JSON_DEPTH, MAX_RECORD_BYTES, utf8LengthOver } from './limits';
 import type { AlertRejection } from './schema';
+
+/** Bounds for one record; the defaults are the constants of limits.ts. */
+export interface InputLimits {
+  readonly maxRecordBytes?: number | undefined;
+  readonly maxDepth?: number | undefined;
+}
 
 /** A message after parsing: one JSON object (out of its envelope) or one text line. */
 export type ParsedInput =
@@ -16,12 +23,35 @@ const MAX_ERROR_TEXT = 200;
  * opening with `{` (or `[{`) that does not parse is `unparseable`; one opening with any other `[` is then read as
  * a text line. A parsed array is refused as `unknown-format` (a message carries one alert, and splitting batches
  * is the connector's job). Anything else is a text line: no JSON parse is attempted on it.
+ *
+ * A record over `maxRecordBytes` (UTF-8) is refused first (`too-large`), and JSON nested deeper than `maxDepth`
+ * before it is parsed (`too-deep`): the normalisers' walks are recursive, and nothing deeper reaches them.
  */
-export function parseInput(raw: string): Result<ParsedInput, AlertRejection> {
+export function parseInput(raw: string, limits: InputLimits = {}): Result<ParsedInput, AlertRejection> {
+  const maxBytes = limits.maxRecordBytes ?? MAX_RECORD_BYTES;
+  if (utf8LengthOver(raw, maxBytes)) {
+    return err({ reason: 'unparseable', code: 'too-large', message: `too-large: the record is over ${maxBytes} bytes` });
+  }
   const text = raw.startsWith(BOM) ? raw.slice(1) : raw;
   const start = firstNonBlank(text);
   if (start === undefined) return err({ reason: 'unparseable', message: 'empty message' });
   if (start !== '{' && start !== '[') return ok({ kind: 'text', line: stripLineEnd(text) });
+  return parseJson(text, start, limits.maxDepth ?? MAX_JSON_DEPTH);
+}
+
+/** JSON text parsed only when its nesting is within `maxDepth`; the same test guards every parse of alert text. */
+export function parseBoundedJson(text: string, maxDepth: number = MAX_JSON_DEPTH): unknown {
+  return jsonDepthOver(text, maxDepth) ? undefined : (JSON.parse(text) as unknown);
+}
+
+function parseJson(text: string, start: string, maxDepth: number): Result<ParsedInput, AlertRejection> {
+  if (jsonDepthOver(text, maxDepth)) {
+    return err({
+      reason: 'unparseable',
+      code: 'too-deep',
+      message: `too-deep: JSON nested deeper than ${maxDepth} levels`,
+    });
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -60,6 +60,8 @@ export type NormalizedAlert = z.infer<typeof NormalizedAlert>;
 /** Why an input could not become a NormalizedAlert; goes with the original bytes to the dead-letter topic. */
 export interface AlertRejection {
   readonly reason: 'unparseable' | 'unknown-format' | 'invalid';
+  /** Which bound refused the record, for `unparseable` input that was never parsed (see limits.ts). */
+  readonly code?: 'too-large' | 'too-deep';
   readonly message: string;
   readonly format?: AlertFormat;
   readonly issues?: readonly string[];

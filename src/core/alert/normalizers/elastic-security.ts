@@ -3,6 +3,7 @@ import { extractCommonFields } from '../common-fields';
 import { buildAlert, contentId, missingTimestamp, needsRecord, type Normalizer } from '../draft';
 import { firstText, firstValue, toNumber, toText, toTextList } from '../fields';
 import { getPath, isRecord, type JsonRecord } from '../get-path';
+import { MAX_JSON_DEPTH } from '../limits';
 import { ThreatBuilder, type Threat } from '../mitre';
 import { clampSeverity, DEFAULT_SEVERITY, severityFromLabel } from '../severity';
 import { toIsoTimestamp } from '../timestamp';
@@ -73,11 +74,13 @@ function elasticThreat(value: unknown): Threat {
   return threat.build();
 }
 
-function addTechniques(threat: ThreatBuilder, techniques: unknown): void {
-  if (!Array.isArray(techniques)) return;
+// ATT&CK has one level of sub-techniques; the depth bound keeps a crafted record (parsed under the same bound,
+// but records can be built in code too) from turning this walk into a stack overflow.
+function addTechniques(threat: ThreatBuilder, techniques: unknown, depth = 0): void {
+  if (!Array.isArray(techniques) || depth >= MAX_JSON_DEPTH) return;
   for (const technique of techniques) {
     if (!isRecord(technique)) continue;
     threat.addTechnique(toText(technique.id), toText(technique.name));
-    addTechniques(threat, technique.subtechnique);
+    addTechniques(threat, technique.subtechnique, depth + 1);
   }
 }

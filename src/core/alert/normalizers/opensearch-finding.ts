@@ -4,6 +4,7 @@ import { buildAlert, contentId, missingTimestamp, needsRecord, type Normalizer }
 import { toText, toTextList } from '../fields';
 import { isRecord, type JsonRecord } from '../get-path';
 import { ThreatBuilder } from '../mitre';
+import { parseBoundedJson } from '../parse-input';
 import { DEFAULT_SEVERITY, severityFromLabel } from '../severity';
 import { toIsoTimestamp } from '../timestamp';
 
@@ -76,10 +77,11 @@ function matchedDocumentFields(documentList: unknown): CommonFields {
   const text = isRecord(entry) ? toText(entry.document) : undefined;
   if (text === undefined) return noFields();
   try {
-    const document: unknown = JSON.parse(text);
+    const document = parseBoundedJson(text);
     return isRecord(document) ? extractCommonFields(document) : noFields();
   } catch {
-    // The matched document is context, not the alert: a finding with an unreadable one is still a finding.
+    // The matched document is context, not the alert: a finding with an unreadable (or too deep) one is still a
+    // finding.
     return noFields();
   }
 }
