@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createEmbeddedLlm } from '../adapters/llm/embedded-llm';
 import type { ClosableLlm } from '../adapters/llm/create-llm';
 import { createLlm } from '../adapters/llm/create-llm';
@@ -9,7 +8,10 @@ import { fetchLockedModel, modelDirectory } from '../adapters/model/resolve-mode
 import type { Config } from '../config';
 import { ErrorCodes, IraError, describeError } from '../errors';
 import type { Logger } from '../logger';
-import type { BudgetOverrides } from './replay-session';
+import { fileSource } from '../adapters/sources/file-source';
+import { datasetsDir } from '../adapters/sources/datasets-dir';
+import type { Progress } from '../core/ports/progress';
+import { runSession, type BudgetOverrides, type SessionResult } from './replay-session';
 
 /**
  * `ira demo`: the bundled digital-twin incident Weak-Credential-3 replayed with the real small model (SmolLM2-135M,
@@ -28,18 +30,6 @@ export const demoBudget: Required<Pick<BudgetOverrides, 'candidates' | 'rollouts
   // to 3 calls, the committed state); the cap keeps a slow machine from running long.
   maxLlmCallsPerStep: 14,
 };
-
-/** The repository's datasets/ folder, found by walking up from this file (works from src/ and from dist/src/). */
-export function datasetsDir(start: string = __dirname): string {
-  let directory = resolve(start);
-  for (let level = 0; level < 8; level++) {
-    if (existsSync(join(directory, 'datasets', 'bundled.json'))) return join(directory, 'datasets');
-    const parent = dirname(directory);
-    if (parent === directory) break;
-    directory = parent;
-  }
-  throw new IraError(ErrorCodes.configInvalid, `no datasets/ folder (with bundled.json) found above ${start}`);
-}
 
 export interface DemoModel {
   readonly llm: ClosableLlm;
@@ -79,4 +69,27 @@ export async function demoModel(config: Config, logger: Logger, signal: AbortSig
   }
   const llm = createEmbeddedLlm(config.llm, path, logger);
   return { llm, path, pulled };
+}
+
+/** Replays the bundled demo incident with the embedded model, saying on `say` what it runs and with which budget. */
+export async function runDemo(
+  config: Config,
+  settings: { readonly budget: Required<Pick<BudgetOverrides, 'candidates' | 'rollouts' | 'depth' | 'maxSteps' | 'maxLlmCallsPerStep'>> & BudgetOverrides; readonly outDir: string },
+  io: { readonly progress: Progress; readonly logger: Logger; readonly signal: AbortSignal; readonly say: (line: string) => void },
+): Promise<SessionResult> {
+  const { budget, outDir } = settings;
+  const incident = join(datasetsDir(), DEMO_INCIDENT);
+  const model = await demoModel(config, io.logger, io.signal, io.say);
+  io.say(`ira demo: replaying ${incident}`);
+  io.say(`model: ${model.llm.model} (${config.llm.provider}${model.path === undefined ? '' : `, ${model.path}`})${model.pulled ? ', just pulled' : ''}`);
+  io.say(
+    `planning budget: N=${budget.candidates} candidates, M=${budget.rollouts} rollout(s) each, depth H<=${budget.depth}, ` +
+      `<=${budget.maxSteps} agent steps, <=${budget.maxLlmCallsPerStep} model calls per step (papers: N=3, M=3, H=10)`,
+  );
+  return runSession(
+    config,
+    fileSource(incident),
+    { outDir, toElasticsearch: false, budget, method: 'planner' },
+    { progress: io.progress, logger: io.logger, signal: io.signal, llm: model.llm },
+  ).finally(() => model.llm.close());
 }

@@ -6,7 +6,8 @@ import { NdjsonStore } from '../adapters/store/ndjson-store';
 import type { AlertSource } from '../core/ports/alert-source';
 import type { Progress } from '../core/ports/progress';
 import type { Config } from '../config';
-import { AgentConfig, agentConfigFromSettings, type AgentConfigInput } from '../core/agent/agent-config';
+import { AgentConfig, agentConfigFromSettings } from '../core/agent/agent-config';
+import type { BudgetOverrides, Features, Method, SessionSettings } from '../replay/replay-settings';
 import type { AgentDeps } from '../core/agent/context';
 import { runDirectStep } from '../core/agent/direct-step';
 import { runAgentStep } from '../core/agent/step';
@@ -19,33 +20,12 @@ import { seededRandom } from '../replay/rng';
 import type { StepRunner } from '../replay/run-incident';
 import { runReplay } from '../replay/run-replay';
 
+export type { BudgetOverrides, Features, Method, SessionSettings } from '../replay/replay-settings';
+
 /**
  * The composition root shared by `ira replay`, `ira demo` and `ira eval`: configuration → LLM adapter, prompts, agent
  * config, document store; then one replay and its report. Budget flags override the configured values.
  */
-export interface BudgetOverrides {
-  readonly candidates?: number;
-  readonly rollouts?: number;
-  readonly depth?: number;
-  readonly maxSteps?: number;
-  readonly chunkSize?: number;
-  readonly maxLlmCallsPerStep?: number;
-  readonly evidenceChars?: number;
-}
-
-export type Method = 'planner' | 'direct';
-export type Features = NonNullable<AgentConfigInput['features']>;
-
-export interface SessionSettings {
-  readonly outDir: string;
-  /** Write the documents to Elasticsearch/OpenSearch (config.store) instead of NDJSON files in outDir. */
-  readonly toElasticsearch: boolean;
-  readonly budget: BudgetOverrides;
-  readonly method: Method;
-  readonly features?: Features;
-  readonly maxIncidents?: number;
-  readonly seed?: number;
-}
 
 export function replayBudget(config: Config, overrides: BudgetOverrides): ReplayBudget {
   return {

@@ -1,13 +1,10 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLlm } from '../adapters/llm/create-llm';
 import type { Config } from '../config';
 import { summaryText } from '../core/eval/summary-table';
-import { loadDataset } from '../eval/load-dataset';
-import { EvalMethods, runEval, type EvalMethod } from '../eval/run-eval';
-import { writeResults } from '../eval/write-results';
+import { EvalMethods, type EvalMethod } from '../eval/run-eval';
 import { demoBudget } from '../app/demo';
-import { replayBudget } from '../app/replay-session';
+import { runEvaluation } from '../app/eval';
 import { cliLogger, ExitCodes, loadConfigOrReport, positiveIntOption, reportFailure, timestampSlug, UsageError, writeLine, type CliIo } from './io';
 import { createProgress } from './progress';
 import { budgetFlags } from './replay';
@@ -69,40 +66,19 @@ function parseEvalArgs(argv: string[]): EvalRequest {
 
 async function executeEval(config: Config, request: EvalRequest, io: CliIo, outDir: string): Promise<number> {
   const { dataset, methods, values } = request;
-  const logger = cliLogger(config, io);
-  const progress = createProgress(io.stderr);
-  const startedAt = new Date();
-  const wanted = listOption(values.cases);
-  const cases = (await loadDataset(dataset)).filter((item) => wanted === undefined || wanted.includes(item.id));
-  if (cases.length === 0) throw new UsageError(`no case of ${dataset} matches --cases ${values.cases ?? ''}`);
-  const budget = { ...demoBudget, ...budgetFlags(values) };
-  const seeds = Array.from({ length: request.seedCount }, (_, index) => config.llm.seed + index);
-  const llm = await createLlm(config.llm, { logger, signal: io.signal });
-  writeLine(io.stderr, `ira eval: ${cases.length} case(s) × ${methods.length} method(s) × ${seeds.length} seed(s) with ${llm.model}; results in ${outDir}`);
   const judge = values.judge === 'llm' ? 'llm' : 'rules';
-  const runs = await runEval(config, { cases, methods, seeds, budget, outDir, judge }, { llm, judgeLlm: llm, progress, logger, signal: io.signal }).finally(
-    () => llm.close(),
+  const cases = listOption(values.cases);
+  const result = await runEvaluation(
+    config,
+    { dataset, ...(cases === undefined ? {} : { cases }), methods, seedCount: request.seedCount, budget: { ...demoBudget, ...budgetFlags(values) }, judge, outDir },
+    { progress: createProgress(io.stderr), logger: cliLogger(config, io), signal: io.signal, say: (line) => writeLine(io.stderr, line) },
   );
-  const shown = replayBudget(config, budget);
-  const written = await writeResults(
-    outDir,
-    {
-      dataset,
-      model: llm.model,
-      provider: config.llm.provider,
-      judge,
-      methods,
-      seeds,
-      budget: { candidates: shown.candidates, rollouts: shown.rollouts, depth: shown.depth, maxSteps: shown.maxSteps, chunkSize: shown.chunkSize, maxLlmCallsPerStep: shown.maxLlmCallsPerStep },
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-    },
-    cases,
-    runs,
-  );
+  const { written, runs, planned } = result;
   if (values.json) writeLine(io.stdout, JSON.stringify(Object.fromEntries(written.summaries), null, 2));
-  else writeLine(io.stdout, `${summaryText(written.summaries)}\n\nresults: ${written.markdown}\n         ${written.json}`);
-  const planned = cases.length * methods.length * seeds.length;
+  else writeLine(io.stdout, `${summaryText(written.summaries)}
+
+results: ${written.markdown}
+         ${written.json}`);
   if (runs.length < planned) writeLine(io.stderr, `ira eval: interrupted after ${runs.length} of ${planned} runs; the results cover those`);
   return runs.length < planned ? ExitCodes.failed : ExitCodes.ok;
 }
@@ -125,7 +101,7 @@ export async function runEvalCommand(argv: string[], io: CliIo): Promise<number>
   try {
     return await executeEval(config, request, io, outDir);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof RangeError) {
       writeLine(io.stderr, `ira eval: ${error.message}`);
       return ExitCodes.usage;
     }

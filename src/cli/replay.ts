@@ -1,13 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { elasticsearchSource } from '../adapters/sources/elasticsearch-source';
-import { fileSource } from '../adapters/sources/file-source';
-import { kafkaSource, parseKafkaPosition } from '../adapters/sources/kafka-source';
-import type { AlertSource } from '../core/ports/alert-source';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
 import { durationText, wallMs } from '../report/facts';
-import { DEMO_INCIDENT, datasetsDir, demoBudget, demoModel } from '../app/demo';
+import { DEMO_INCIDENT, demoBudget, runDemo } from '../app/demo';
+import { openReplaySource, type ReplaySourceSpec } from '../app/replay-source';
 import { runSession, type BudgetOverrides, type SessionResult } from '../app/replay-session';
 import {
   cliLogger,
@@ -69,35 +64,21 @@ export function budgetFlags(values: Partial<Record<'candidates' | 'rollouts' | '
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
 }
 
-function chooseSource(values: Values, positionals: string[], config: Config, logger: Logger): AlertSource {
+function chooseSource(values: Values, positionals: string[]): ReplaySourceSpec {
   const kinds = [positionals.length > 0, values['es-index'] !== undefined, values['kafka-topic'] !== undefined].filter(Boolean).length;
   if (kinds !== 1 || positionals.length > 1) throw new UsageError('give exactly one source: a path, --es-index or --kafka-topic');
+  const range = { ...(values.from === undefined ? {} : { from: values.from }), ...(values.to === undefined ? {} : { to: values.to }) };
   if (values['es-index'] !== undefined) {
-    return elasticsearchSource(config.store, {
-      index: values['es-index'],
-      timeField: values['time-field'],
-      maxAlerts: config.replay.maxAlerts,
-      ...(values.from === undefined ? {} : { from: values.from }),
-      ...(values.to === undefined ? {} : { to: values.to }),
-      ...(values.query === undefined ? {} : { query: values.query }),
-    });
+    return { kind: 'elasticsearch', index: values['es-index'], timeField: values['time-field'], ...range, ...(values.query === undefined ? {} : { query: values.query }) };
   }
   if (values['kafka-topic'] !== undefined) {
-    return kafkaSource(
-      config.kafka,
-      {
-        topic: values['kafka-topic'],
-        maxAlerts: config.replay.maxAlerts,
-        ...(values.from === undefined ? {} : { from: parseKafkaPosition(values.from) }),
-        ...(values.to === undefined ? {} : { to: parseKafkaPosition(values.to) }),
-      },
-      logger,
-    );
+    if (values.query !== undefined) throw new UsageError('--query applies to --es-index only');
+    return { kind: 'kafka', topic: values['kafka-topic'], ...range };
   }
   if (values.from !== undefined || values.to !== undefined || values.query !== undefined) {
     throw new UsageError('--from, --to and --query apply to --es-index and --kafka-topic only');
   }
-  return fileSource(positionals[0] as string);
+  return { kind: 'path', path: positionals[0] as string };
 }
 
 /** The lines printed at the end of a replay (stdout), or the JSON summary with --json. */
@@ -136,11 +117,11 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   if (config === undefined) return ExitCodes.usage;
   const logger = cliLogger(config, io);
   const values = parsed.values;
-  let source: AlertSource;
+  let source: ReplaySourceSpec;
   let budget: BudgetOverrides;
   let maxIncidents: number | undefined;
   try {
-    source = chooseSource(values, parsed.positionals, config, logger);
+    source = chooseSource(values, parsed.positionals);
     budget = budgetFlags(values);
     maxIncidents = positiveIntOption('max-incidents', values['max-incidents']);
   } catch (error) {
@@ -152,7 +133,7 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     const result = await runSession(
       config,
-      source,
+      openReplaySource(source, config, logger),
       { outDir, toElasticsearch: values.es, budget, method: values.direct ? 'direct' : 'planner', ...(maxIncidents === undefined ? {} : { maxIncidents }) },
       { progress, logger, signal: io.signal },
     );
@@ -199,21 +180,8 @@ export async function runDemoCommand(argv: string[], io: CliIo): Promise<number>
   const progress = createProgress(io.stderr);
   try {
     const budget = { ...demoBudget, ...budgetFlags(values) };
-    const incident = join(datasetsDir(), DEMO_INCIDENT);
-    const model = await demoModel(config, logger, io.signal, say);
-    say(`ira demo: replaying ${incident}`);
-    say(`model: ${model.llm.model} (${config.llm.provider}${model.path === undefined ? '' : `, ${model.path}`})${model.pulled ? ', just pulled' : ''}`);
-    say(
-      `planning budget: N=${budget.candidates} candidates, M=${budget.rollouts} rollout(s) each, depth H<=${budget.depth}, ` +
-        `<=${budget.maxSteps} agent steps, <=${budget.maxLlmCallsPerStep} model calls per step (papers: N=3, M=3, H=10)`,
-    );
     const outDir = values.out ?? join(config.replay.outDir, `demo-${timestampSlug(new Date())}`);
-    const result = await runSession(
-      config,
-      fileSource(incident),
-      { outDir, toElasticsearch: false, budget, method: 'planner' },
-      { progress, logger, signal: io.signal, llm: model.llm },
-    ).finally(() => model.llm.close());
+    const result = await runDemo(config, { budget, outDir }, { progress, logger, signal: io.signal, say });
     printResult(io, result, values.json);
     if (!values.json) writeLine(io.stdout, `open ${result.written.html} in a browser (one self-contained file)`);
     return exitCodeOf(result);

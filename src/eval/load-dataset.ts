@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { GroundTruth } from '../core/eval/ground-truth';
 import { ErrorCodes, IraError } from '../errors';
-import { datasetsDir } from '../app/demo';
+import { datasetsDir } from '../adapters/sources/datasets-dir';
 import { loadGroundTruth, TruthSpec } from './load-ground-truth';
 
 /**

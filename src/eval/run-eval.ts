@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileSource, isEvidenceFile, readAlertFile } from '../adapters/sources/file-source';
+import { isEvidenceFile, readAlertFile } from '../adapters/sources/file-source';
 import type { ClosableLlm } from '../adapters/llm/create-llm';
 import type { Progress } from '../core/ports/progress';
 import type { Config } from '../config';
@@ -14,7 +14,8 @@ import type { LlmPort } from '../core/ports/llm';
 import { describeError } from '../errors';
 import type { Logger } from '../logger';
 import { prepareRecords } from '../replay/prepare';
-import { runSession, type BudgetOverrides, type Features, type Method } from '../app/replay-session';
+import type { BudgetOverrides, Features, Method, SessionSettings } from '../replay/replay-settings';
+import type { ReplayReport } from '../report/model';
 import type { EvalCase } from './load-dataset';
 import { evidenceEntities, traceOf } from './trace-from-replay';
 
@@ -56,7 +57,15 @@ export interface EvalRun extends RunRecord {
   readonly error?: string;
 }
 
+/** Replays one case folder (the composition root wires it to the same session as `ira replay`). */
+export type ReplayCase = (
+  folder: string,
+  settings: SessionSettings,
+  io: { readonly progress: Progress; readonly logger: Logger; readonly signal: AbortSignal; readonly llm: ClosableLlm },
+) => Promise<{ readonly report: ReplayReport; readonly written: { readonly html: string } }>;
+
 export interface EvalDeps {
+  readonly replay: ReplayCase;
   readonly llm: ClosableLlm;
   readonly judgeLlm?: LlmPort;
   readonly progress: Progress;
@@ -114,9 +123,8 @@ async function runOne(config: Config, options: EvalOptions, deps: EvalDeps, meth
   let error: string | undefined;
   let report = '';
   try {
-    const result = await runSession(
-      config,
-      fileSource(item.folder),
+    const result = await deps.replay(
+      item.folder,
       { outDir, toElasticsearch: false, budget: options.budget, ...methodSettings(method), seed, maxIncidents: 1 },
       { progress, logger: deps.logger, signal: deps.signal, llm: deps.llm },
     );

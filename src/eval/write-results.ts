@@ -59,7 +59,13 @@ export function resultsMarkdown(settings: EvalSettings, cases: readonly EvalCase
   ].join('\n');
 }
 
-export async function writeResults(outDir: string, settings: EvalSettings, cases: readonly EvalCase[], runs: readonly EvalRun[]) {
+export interface WrittenResults {
+  readonly json: string;
+  readonly markdown: string;
+  readonly summaries: ReadonlyMap<string, MethodSummary>;
+}
+
+export async function writeResults(outDir: string, settings: EvalSettings, cases: readonly EvalCase[], runs: readonly EvalRun[]): Promise<WrittenResults> {
   const summaries = summarise(runs);
   const paths = { json: join(outDir, 'results.json'), markdown: join(outDir, 'results.md') };
   const json = {

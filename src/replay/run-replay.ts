@@ -1,21 +1,15 @@
 import type { StepOutcome } from '../core/agent/types';
-import type { DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
+import type { DocumentStore, IndexNames } from '../core/ports/store';
 import type { TriageOptions } from '../core/triage';
 import type { AlertSource } from '../core/ports/alert-source';
 import type { Progress } from '../core/ports/progress';
 import type { Logger } from '../logger';
 import type { IncidentReport, ReplayBudget, ReplayReport } from '../report/model';
-import {
-  asDocument,
-  conjectureDocument,
-  conjectureId,
-  incidentAgentFields,
-  recommendationDocument,
-  recommendationId,
-} from '../core/documents/agent-documents';
+import { loadIncidentAgent, saveStepOutcome } from '../stages/agent/incident-agent-store';
+import { ErrorCodes, IraError } from '../errors';
 import { prepareRecords } from './prepare';
 import { runIncident, type StepRunner } from './run-incident';
-import { groupByIncident, triageAll, writeInChunks, writeTriage, type TriagedIncident } from './triage-input';
+import { groupByIncident, triageAll, writeTriage, type TriagedIncident } from './triage-input';
 
 /**
  * `ira replay` without the CLI: source → normalise → triage → agent per incident → documents → report model.
@@ -50,20 +44,15 @@ export function systemContext(system: string | undefined, prose: readonly string
   return `${system ?? ''}\n\nNotes that came with the logs:\n${notes}`.trim();
 }
 
+/**
+ * Stage 2's write path, the live one: load the incident's agent snapshot, then save the step under its optimistic
+ * concurrency. Replay is the only writer of its incidents, so a conflict here is a bug in the store, not a race.
+ */
 async function persistStep(options: ReplayOptions, outcome: StepOutcome, signal: AbortSignal): Promise<void> {
-  const { indices } = options;
-  const rec = outcome.recommendation;
-  const operations: WriteOperation[] = [
-    { op: 'index', index: indices.recommendations, id: recommendationId(rec.incidentId, rec.step), document: asDocument(recommendationDocument(rec)) },
-    ...outcome.revisions.map((revision): WriteOperation => ({
-      op: 'index',
-      index: indices.conjectures,
-      id: conjectureId(revision.incidentId, revision.version),
-      document: asDocument(conjectureDocument(revision)),
-    })),
-    { op: 'update', index: indices.incidents, id: rec.incidentId, doc: asDocument(incidentAgentFields(outcome.state, rec)), upsert: true },
-  ];
-  await writeInChunks(options.store, operations, signal);
+  const incidentId = outcome.recommendation.incidentId;
+  const snapshot = await loadIncidentAgent(options.store, options.indices, incidentId, signal);
+  const saved = await saveStepOutcome(options.store, options.indices, snapshot, outcome, outcome.recommendation.step, signal);
+  if (saved === 'conflict') throw new IraError(ErrorCodes.storeConflict, `incident ${incidentId} changed under replay`);
 }
 
 async function replayIncident(options: ReplayOptions, item: TriagedIncident, position: number, total: number, system: string | undefined, signal: AbortSignal): Promise<IncidentReport> {

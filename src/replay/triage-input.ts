@@ -2,7 +2,7 @@ import type { NormalizedAlert } from '../core/alert/schema';
 import type { DocumentStore, IndexNames, WriteOperation } from '../core/ports/store';
 import { createTriageState, triageBatch, type Incident, type TriageOptions, type TriagedAlert } from '../core/triage';
 import { ErrorCodes, IraError } from '../errors';
-import { alertDocument } from '../core/documents/alert-document';
+import { alertWrites, incidentWrites } from '../stages/triage/triage-writes';
 
 /**
  * Stage 1 offline: triage every alert (the same pure triage as the live pipeline), then write the alert and incident
@@ -69,20 +69,8 @@ export async function writeTriage(
   ingestedAt: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const alertOps: WriteOperation[] = triaged.map((item) => ({
-    op: 'create',
-    index: indices.alerts,
-    id: item.alert.ira.alert_id,
-    document: alertDocument(item, ingestedAt),
-  }));
-  const incidentOps: WriteOperation[] = [...incidents.values()].map((incident) => ({
-    op: 'update',
-    index: indices.incidents,
-    id: incident.id,
-    doc: { ...incident },
-    upsert: true,
-    onlyIfNewer: { field: 'version', value: incident.version },
-  }));
+  const alertOps = alertWrites(triaged, indices, ingestedAt);
+  const incidentOps = incidentWrites(incidents.values(), indices);
   await writeInChunks(store, alertOps, signal);
   await writeInChunks(store, incidentOps, signal);
 }

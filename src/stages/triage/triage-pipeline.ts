@@ -1,10 +1,10 @@
 import { normalizeAlert } from '../../core/alert/normalize';
 import type { NormalizedAlert } from '../../core/alert/schema';
-import type { DocumentStore, IndexNames, WriteOperation } from '../../core/ports/store';
+import type { DocumentStore, IndexNames } from '../../core/ports/store';
 import { triageBatch, type Incident, type TriageState, type TriageBatchResult } from '../../core/triage';
 import type { Logger } from '../../logger';
-import { alertDocument } from '../../core/documents/alert-document';
 import { createCounters, type TriageCounters } from './counters';
+import { alertWrites, incidentWrites } from './triage-writes';
 import { deadLetterMessage, type Rejection } from '../dead-letter';
 import { incidentEvent, incidentEventMessage } from '../incident-event';
 import { persist, type PersistOptions } from '../persist';
@@ -70,12 +70,7 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
 
   async function writeAlerts(decoded: Decoded, triage: TriageBatchResult, ingestedAt: string): Promise<OutboundMessage[]> {
     if (triage.results.length === 0) return [];
-    const operations: WriteOperation[] = triage.results.map((triaged) => ({
-      op: 'create',
-      index: options.indices.alerts,
-      id: triaged.alert.ira.alert_id,
-      document: alertDocument(triaged, ingestedAt),
-    }));
+    const operations = alertWrites(triage.results, options.indices, ingestedAt);
     const outcomes = await options.store.bulk(operations, options.signal);
     const rejected: OutboundMessage[] = [];
     let indexed = 0;
@@ -97,14 +92,7 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
   async function writeIncidents(): Promise<void> {
     const snapshot = [...pending.values()];
     if (snapshot.length === 0) return;
-    const operations: WriteOperation[] = snapshot.map((incident) => ({
-      op: 'update',
-      index: options.indices.incidents,
-      id: incident.id,
-      doc: { ...incident },
-      upsert: true,
-      onlyIfNewer: { field: 'version', value: incident.version },
-    }));
+    const operations = incidentWrites(snapshot, options.indices);
     const outcomes = await options.store.bulk(operations, options.signal);
     outcomes.forEach((outcome, index) => {
       const incident = snapshot[index] as Incident;

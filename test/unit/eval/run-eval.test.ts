@@ -1,6 +1,8 @@
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileSource } from '../../../src/adapters/sources/file-source';
+import { runSession } from '../../../src/app/replay-session';
 import { silentProgress } from '../../../src/core/ports/progress';
 import { loadConfig } from '../../../src/config';
 import { loadDataset } from '../../../src/eval/load-dataset';
@@ -31,7 +33,7 @@ describe('runEval', () => {
     const runs = await runEval(
       config,
       { cases, methods: ['direct', 'ira'], seeds: [7, 8], budget: { candidates: 2, rollouts: 1, depth: 2, maxSteps: 2 }, outDir, judge: 'rules' },
-      { llm, progress: silentProgress, logger: silentLogger, signal: new AbortController().signal },
+      { replay: (folder, settings, io) => runSession(config, fileSource(folder), settings, io), llm, progress: silentProgress, logger: silentLogger, signal: new AbortController().signal },
     );
     expect(runs.map((run) => `${run.method}/${run.seed}`)).toEqual(['direct/7', 'ira/7', 'direct/8', 'ira/8']);
     for (const run of runs) {

@@ -1,0 +1,26 @@
+import type { AgentConfigInput } from '../core/agent/agent-config';
+
+/** What one replay runs: where documents go, the planning budget (flags over configuration), the method. */
+export interface BudgetOverrides {
+  readonly candidates?: number;
+  readonly rollouts?: number;
+  readonly depth?: number;
+  readonly maxSteps?: number;
+  readonly chunkSize?: number;
+  readonly maxLlmCallsPerStep?: number;
+  readonly evidenceChars?: number;
+}
+
+export type Method = 'planner' | 'direct';
+export type Features = NonNullable<AgentConfigInput['features']>;
+
+export interface SessionSettings {
+  readonly outDir: string;
+  /** Write the documents to Elasticsearch/OpenSearch (config.store) instead of NDJSON files in outDir. */
+  readonly toElasticsearch: boolean;
+  readonly budget: BudgetOverrides;
+  readonly method: Method;
+  readonly features?: Features;
+  readonly maxIncidents?: number;
+  readonly seed?: number;
+}
