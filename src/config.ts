@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { agentConfigFromSettings, type AgentConfig, type AgentConfigInput } from './core/agent/agent-config';
 import { ErrorCodes, IraError } from './errors';
 
 /**
@@ -86,74 +87,10 @@ const EnvSchema = z.object({
   IRA_REPLAY_CONTEXT_CHARS: nonNegativeInt.default(3000),
   IRA_REPLAY_OUT_DIR: z.string().min(1).default('out'),
   IRA_STORE_RETRY_MAX_MS: positiveInt.default(30000),
+  IRA_ALERTS_RETENTION_DAYS: positiveInt.default(90),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
-
-export interface Config {
-  logLevel: Env['IRA_LOG_LEVEL'];
-  kafka: {
-    brokers: string[];
-    clientId: string;
-    ssl: { enabled: boolean; caFile?: string | undefined; rejectUnauthorized: boolean };
-    sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
-    topics: { alerts: string; dlq: string; incidentEvents: string; actions: string };
-    groups: { triage: string; agent: string };
-    publishActions: boolean;
-    /** Create missing topics at startup (with `topicPartitions` partitions); off where topics are managed elsewhere. */
-    createTopics: boolean;
-    topicPartitions: number;
-    sessionTimeoutMs: number;
-    connectorsDir?: string | undefined;
-  };
-  store: {
-    flavor: 'elasticsearch' | 'opensearch';
-    node: string;
-    auth?: { apiKey: string } | { username: string; password: string } | undefined;
-    caFile?: string | undefined;
-    rejectUnauthorized: boolean;
-    requestTimeoutMs: number;
-    indexPrefix: string;
-    retryMaxMs: number;
-  };
-  llm: {
-    provider: 'embedded' | 'ollama';
-    ollama: { host: string; model: string };
-    embedded: { modelPath?: string | undefined; modelDir?: string | undefined };
-    contextSize: number;
-    maxTokens: number;
-    temperature: number;
-    topP: number;
-    seed: number;
-    timeoutMs: number;
-    /** CPU threads per model evaluation (embedded default: cores − 1; Ollama: the server's choice unless set). */
-    threads?: number | undefined;
-  };
-  agent: {
-    candidates: number;
-    rollouts: number;
-    depth: number;
-    precisionThreshold: number;
-    consistencyBeta: number;
-    consistencyGamma: number;
-    rolloutConcurrency: number;
-    maxLlmCallsPerStep: number;
-    maxTokensPerStep: number;
-    stepTimeoutMs: number;
-    evidenceChars: number;
-    coalesceMs: number;
-    maxBatch: number;
-    /** Incidents stepped at once per batch (each step already runs its rollouts concurrently). */
-    incidentConcurrency: number;
-    /** `ira serve` runs stage 2 (the agent) beside stage 1; off for a triage-only deployment. */
-    enabled: boolean;
-    /** A text file describing the monitored network, given to every incident's agent (read at startup). */
-    systemDescriptionFile: string | undefined;
-  };
-  triage: { windowMinutes: number; batchSize: number; concurrency: number };
-  /** Offline replay (`ira replay`, `ira eval`, `ira demo`): step cap (T_max), alerts per agent step, limits. */
-  replay: { maxSteps: number; chunkSize: number; maxIncidents: number; maxAlerts: number; contextChars: number; outDir: string };
-}
 
 function readConfigFile(path: string): Record<string, string> {
   let parsed: unknown;
@@ -168,25 +105,23 @@ function readConfigFile(path: string): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`)
-    .join('; ');
-}
-
-function storeAuth(env: Env): Config['store']['auth'] {
+function storeAuth(env: Env): { apiKey: string } | { username: string; password: string } | undefined {
   if (env.IRA_ES_API_KEY) return { apiKey: env.IRA_ES_API_KEY };
   if (env.IRA_ES_USERNAME) return { username: env.IRA_ES_USERNAME, password: env.IRA_ES_PASSWORD ?? '' };
   return undefined;
 }
 
-function kafkaSasl(env: Env): Config['kafka']['sasl'] {
+type SaslMechanism = NonNullable<Env['IRA_KAFKA_SASL_MECHANISM']>;
+
+function kafkaSasl(env: Env, context: z.RefinementCtx): { mechanism: SaslMechanism; username: string; password: string } | undefined {
   if (!env.IRA_KAFKA_SASL_MECHANISM) return undefined;
   if (!env.IRA_KAFKA_SASL_USERNAME || env.IRA_KAFKA_SASL_PASSWORD === undefined) {
-    throw new IraError(
-      ErrorCodes.configInvalid,
-      'IRA_KAFKA_SASL_MECHANISM is set, so IRA_KAFKA_SASL_USERNAME and IRA_KAFKA_SASL_PASSWORD are required',
-    );
+    context.addIssue({
+      code: 'custom',
+      path: ['IRA_KAFKA_SASL_USERNAME'],
+      message: 'IRA_KAFKA_SASL_MECHANISM is set, so IRA_KAFKA_SASL_USERNAME and IRA_KAFKA_SASL_PASSWORD are required',
+    });
+    return undefined;
   }
   return { mechanism: env.IRA_KAFKA_SASL_MECHANISM, username: env.IRA_KAFKA_SASL_USERNAME, password: env.IRA_KAFKA_SASL_PASSWORD };
 }
@@ -198,21 +133,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   for (const [key, value] of Object.entries(environment)) {
     if (key.startsWith('IRA_') && value !== undefined && value !== '') merged[key] = value;
   }
-  const parsed = EnvSchema.safeParse(merged);
+  const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new IraError(ErrorCodes.configInvalid, `invalid configuration: ${describeIssues(parsed.error)}`);
+    throw new IraError(ErrorCodes.configInvalid, `invalid configuration:\n${z.prettifyError(parsed.error)}`);
   }
-  return toConfig(parsed.data);
+  return parsed.data;
 }
 
-function toConfig(env: Env): Config {
+function toConfig(env: Env, context: z.RefinementCtx) {
   return {
     logLevel: env.IRA_LOG_LEVEL,
     kafka: {
       brokers: env.IRA_KAFKA_BROKERS,
       clientId: env.IRA_KAFKA_CLIENT_ID,
       ssl: { enabled: env.IRA_KAFKA_SSL, caFile: env.IRA_KAFKA_SSL_CA_FILE, rejectUnauthorized: env.IRA_KAFKA_SSL_REJECT_UNAUTHORIZED },
-      sasl: kafkaSasl(env),
+      sasl: kafkaSasl(env, context),
       topics: {
         alerts: env.IRA_TOPIC_ALERTS,
         dlq: env.IRA_TOPIC_DLQ,
@@ -235,6 +170,7 @@ function toConfig(env: Env): Config {
       requestTimeoutMs: env.IRA_ES_REQUEST_TIMEOUT_MS,
       indexPrefix: env.IRA_INDEX_PREFIX,
       retryMaxMs: env.IRA_STORE_RETRY_MAX_MS,
+      alertsRetentionDays: env.IRA_ALERTS_RETENTION_DAYS,
     },
     llm: {
       provider: env.IRA_LLM_PROVIDER,
@@ -280,4 +216,21 @@ function toConfig(env: Env): Config {
       outDir: env.IRA_REPLAY_OUT_DIR,
     },
   };
+}
+
+/**
+ * The environment schema and its reading into sections: each setting and its default are written once, above; the
+ * `Config` type is what this schema produces, never written by hand.
+ */
+export const ConfigSchema = EnvSchema.transform(toConfig);
+export type Config = z.output<typeof ConfigSchema>;
+
+/** The agent step's knobs from a configuration, with named overrides (tests, ablations, CLI budget flags). */
+export function agentConfigOf(config: Config, overrides: Partial<AgentConfigInput> = {}): AgentConfig {
+  return agentConfigFromSettings(config.agent, config.llm, overrides);
+}
+
+/** The agent step's knobs at the shipped defaults (what an empty environment gives). */
+export function defaultAgentConfig(overrides: Partial<AgentConfigInput> = {}): AgentConfig {
+  return agentConfigOf(loadConfig({}), overrides);
 }

@@ -1,12 +1,11 @@
 import type { Config } from '../../config';
-import type { DocumentStore } from '../../core/ports/store';
 import type { Logger } from '../../logger';
 import { createElasticsearchTransport } from './elasticsearch-transport';
-import { createHttpDocumentStore } from './http-document-store';
+import { createHttpDocumentStore, type EngineDocumentStore } from './http-document-store';
 import { createOpenSearchTransport } from './opensearch-transport';
 
 /** Picks the engine client by `IRA_STORE_FLAVOR`; the store logic above it is the same for both. */
-export function createDocumentStore(config: Config['store'], logger: Logger): DocumentStore {
+export function createDocumentStore(config: Config['store'], logger: Logger): EngineDocumentStore {
   const connection = {
     node: config.node,
     auth: config.auth,

@@ -11,6 +11,7 @@ import { ErrorCodes, IraError, describeError } from '../../errors';
 import type { Logger } from '../../logger';
 import { backoffDelay, sleep } from '../retry';
 import { bulkBody, itemOutcome, unwrapItem, type BulkItemResponse } from './bulk-body';
+import { ensureAlertsLifecycle, type LifecycleOptions, type LifecycleReport } from './lifecycle';
 import { guardedUpdates, isGuardedUpdate, type GuardedUpdate, type StoredVersion } from './guarded-update';
 import { readPath, searchBody, toHit, toStoredDocument, type RawHit } from './search-body';
 import type { StoreTransport } from './transport';
@@ -30,8 +31,17 @@ interface BulkResponse {
   items?: Record<string, BulkItemResponse>[];
 }
 
+/** The engines' store adds retention, which the offline NDJSON store has no use for. */
+export interface EngineDocumentStore extends DocumentStore {
+  /**
+   * ILM (Elasticsearch) or ISM (OpenSearch) for the alerts index and its write alias; idempotent. Call at startup
+   * after `ensureTemplates` and before the first write to `<prefix>-alerts` (see lifecycle.ts).
+   */
+  ensureLifecycle(options: LifecycleOptions, signal: AbortSignal): Promise<LifecycleReport>;
+}
+
 /** The document store over the engines' REST API; the same code serves Elasticsearch and OpenSearch. */
-export function createHttpDocumentStore(options: HttpDocumentStoreOptions): DocumentStore {
+export function createHttpDocumentStore(options: HttpDocumentStoreOptions): EngineDocumentStore {
   const { transport, logger } = options;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
@@ -111,6 +121,7 @@ export function createHttpDocumentStore(options: HttpDocumentStoreOptions): Docu
         await transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(template.name)}`, body: template.body }, signal);
       }
     },
+    ensureLifecycle: (lifecycle, signal) => ensureAlertsLifecycle(transport, lifecycle, signal),
     bulk,
     async get(index: string, id: string, signal: AbortSignal): Promise<StoredDocument | undefined> {
       const path = `/${encodeURIComponent(index)}/_doc/${encodeURIComponent(id)}`;
