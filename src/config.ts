@@ -140,6 +140,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   return parsed.data;
 }
 
+/** Leaves unset settings out, so a section's optional fields can be given partially (tests, adapters' own callers). */
+function optional<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
 function toConfig(env: Env, context: z.RefinementCtx) {
   return {
     logLevel: env.IRA_LOG_LEVEL,
@@ -175,7 +180,7 @@ function toConfig(env: Env, context: z.RefinementCtx) {
     llm: {
       provider: env.IRA_LLM_PROVIDER,
       ollama: { host: env.IRA_OLLAMA_HOST, model: env.IRA_OLLAMA_MODEL },
-      embedded: { modelPath: env.IRA_EMBEDDED_MODEL_PATH, modelDir: env.IRA_MODEL_DIR },
+      embedded: optional({ modelPath: env.IRA_EMBEDDED_MODEL_PATH, modelDir: env.IRA_MODEL_DIR }),
       contextSize: env.IRA_LLM_CONTEXT_SIZE,
       maxTokens: env.IRA_LLM_MAX_TOKENS,
       temperature: env.IRA_LLM_TEMPERATURE,
@@ -225,12 +230,23 @@ function toConfig(env: Env, context: z.RefinementCtx) {
 export const ConfigSchema = EnvSchema.transform(toConfig);
 export type Config = z.output<typeof ConfigSchema>;
 
-/** The agent step's knobs from a configuration, with named overrides (tests, ablations, CLI budget flags). */
-export function agentConfigOf(config: Config, overrides: Partial<AgentConfigInput> = {}): AgentConfig {
-  return agentConfigFromSettings(config.agent, config.llm, overrides);
+/** Named overrides of the agent's knobs (tests, ablations, CLI budget flags); budgets and features merge field by field. */
+export type AgentConfigOverrides = Omit<Partial<AgentConfigInput>, 'budgets' | 'features'> & {
+  readonly budgets?: Partial<AgentConfigInput['budgets']>;
+  readonly features?: AgentConfigInput['features'];
+};
+
+/** The agent step's knobs from a configuration, with named overrides. */
+export function agentConfigOf(config: Config, overrides: AgentConfigOverrides = {}): AgentConfig {
+  const base = agentConfigFromSettings(config.agent, config.llm);
+  return agentConfigFromSettings(config.agent, config.llm, {
+    ...overrides,
+    budgets: { ...base.budgets, ...overrides.budgets },
+    features: { ...base.features, ...overrides.features },
+  });
 }
 
 /** The agent step's knobs at the shipped defaults (what an empty environment gives). */
-export function defaultAgentConfig(overrides: Partial<AgentConfigInput> = {}): AgentConfig {
+export function defaultAgentConfig(overrides: AgentConfigOverrides = {}): AgentConfig {
   return agentConfigOf(loadConfig({}), overrides);
 }

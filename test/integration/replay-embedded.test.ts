@@ -10,7 +10,7 @@ import { resolveModelPath } from '../../src/adapters/model/resolve-model-path';
 import { fileSource, readAlertFile } from '../../src/adapters/sources/file-source';
 import { NdjsonStore } from '../../src/adapters/store/ndjson-store';
 import { silentProgress } from '../../src/core/ports/progress';
-import { AgentConfig } from '../../src/core/agent/agent-config';
+import { defaultAgentConfig } from '../../src/config';
 import { Recommendation } from '../../src/core/agent/types';
 import { NormalizedAlert } from '../../src/core/alert/schema';
 import { indexNames } from '../../src/core/ports/store';
@@ -107,7 +107,7 @@ describe('replay with the embedded small model (planner)', () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'ira-replay-it-'));
-    const config = AgentConfig.parse({ candidates: 2, rollouts: 1, depth: 1, rolloutConcurrency: 1, evidenceChars: 2500, seed: 11 });
+    const config = defaultAgentConfig({ candidates: 2, rollouts: 1, depth: 1, rolloutConcurrency: 1, evidenceChars: 2500, seed: 11 });
     const started = Date.now();
     const budget = { candidates: 2, rollouts: 1, depth: 1, maxSteps: 2, chunkSize: 500, maxLlmCallsPerStep: 200, stepTimeoutMs: 1_200_000 };
     report = await replayOnce(directory, stepRunner(llm, config, 'planner', () => Date.now()), 'planner (full agent step)', budget);
@@ -169,7 +169,7 @@ describe('replay with the embedded small model (direct baseline)', () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'ira-replay-it-direct-'));
-    const config = AgentConfig.parse({ evidenceChars: 2500, seed: 5 });
+    const config = defaultAgentConfig({ evidenceChars: 2500, seed: 5 });
     const budget = { candidates: 1, rollouts: 1, depth: 1, maxSteps: 1, chunkSize: 500, maxLlmCallsPerStep: 10, stepTimeoutMs: 1_200_000 };
     report = await replayOnce(directory, stepRunner(llm, config, 'direct', () => Date.now()), 'direct prompting', budget);
   });

@@ -1,37 +1,31 @@
 import { z } from 'zod';
 
 /**
- * Knobs of the agent step. Defaults are the papers' (digest §3.3, §7, §10.5) where they exist; γ defaults to 0.5
- * like `IRA_AGENT_CONSISTENCY_GAMMA` because 0.9 (NOMS, calibrated for their model) abstains on almost every step
- * of an uncalibrated small model. `features` switch parts off for the ablations.
+ * Knobs of the agent step. Every knob an operator can set (`IRA_AGENT_*`, `IRA_LLM_*`) has its one default in
+ * src/config.ts and is required here; only the internal limits below carry their default in this schema.
+ * `features` switch parts off for the ablations.
  */
 const positiveInt = z.number().int().positive();
 
 export const AgentConfig = z.object({
-  candidates: positiveInt.default(3),
-  rollouts: positiveInt.default(3),
-  depth: positiveInt.default(10),
-  temperature: z.number().min(0).max(2).default(0.6),
-  topP: z.number().gt(0).max(1).default(0.9),
-  seed: z.number().int().nonnegative().default(42),
-  maxTokens: positiveInt.default(500),
+  candidates: positiveInt,
+  rollouts: positiveInt,
+  depth: positiveInt,
+  temperature: z.number().min(0).max(2),
+  topP: z.number().gt(0).max(1),
+  seed: z.number().int().nonnegative(),
+  maxTokens: positiveInt,
   /** The incident analysis lists tactics, techniques and entities: its worst case needs about twice `maxTokens`. */
   analysisMaxTokens: positiveInt.default(1024),
   /** The conjecture test is greedy with a short answer in the reference code (digest §3.2: 256; 320 fits our worst case). */
   conjectureMaxTokens: positiveInt.default(320),
   contextSize: positiveInt.optional(),
-  precisionThreshold: z.number().min(0).max(1).default(0.7),
-  consistencyBeta: z.number().nonnegative().default(0.9),
-  consistencyGamma: z.number().min(0).max(1).default(0.5),
-  rolloutConcurrency: positiveInt.default(3),
-  budgets: z
-    .object({
-      maxLlmCalls: positiveInt.default(200),
-      maxTokens: positiveInt.default(200000),
-      timeoutMs: positiveInt.default(1800000),
-    })
-    .prefault({}),
-  evidenceChars: positiveInt.default(6000),
+  precisionThreshold: z.number().min(0).max(1),
+  consistencyBeta: z.number().nonnegative(),
+  consistencyGamma: z.number().min(0).max(1),
+  rolloutConcurrency: positiveInt,
+  budgets: z.object({ maxLlmCalls: positiveInt, maxTokens: positiveInt, timeoutMs: positiveInt }),
+  evidenceChars: positiveInt,
   systemChars: positiveInt.default(2000),
   historyItems: positiveInt.default(20),
   features: z
@@ -44,8 +38,6 @@ export const AgentConfig = z.object({
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 export type AgentConfigInput = z.input<typeof AgentConfig>;
-
-export const defaultAgentConfig: AgentConfig = AgentConfig.parse({});
 
 /** The `agent` and `llm` sections of src/config.ts, structurally (the core does not import the config module). */
 export interface AgentSettings {
@@ -72,7 +64,7 @@ export interface LlmSettings {
 export function agentConfigFromSettings(
   agent: AgentSettings,
   llm: LlmSettings,
-  overrides: Partial<Pick<AgentConfigInput, 'features'>> = {},
+  overrides: Partial<AgentConfigInput> = {},
 ): AgentConfig {
   return AgentConfig.parse({
     candidates: agent.candidates,

@@ -1,6 +1,6 @@
 export * from './types';
 export { ActionLimits, actionKey, formatAction, normaliseText } from './action';
-export { AgentConfig, agentConfigFromSettings, defaultAgentConfig, type AgentSettings, type LlmSettings } from './agent-config';
+export { AgentConfig, agentConfigFromSettings, type AgentSettings, type LlmSettings } from './agent-config';
 export { IncidentAnswer, StateAnswer, ActionAnswer, SignatureAnswer, RevisionAnswer } from './answers';
 export type { AgentDeps } from './context';
 export { checkEntities } from './entity-guard';

@@ -1,5 +1,5 @@
 import { ActionAnswer, IncidentAnswer, RevisionAnswer, SignatureAnswer, StateAnswer } from '../../../src/core/agent/answers';
-import { defaultAgentConfig } from '../../../src/core/agent/agent-config';
+import { defaultAgentConfig } from '../../../src/config';
 import { toJsonSchema, type JsonSchema } from '../../../src/core/llm/json-schema';
 import type { z } from 'zod';
 
@@ -43,7 +43,7 @@ function worstCase(schema: JsonSchema): unknown {
 const estimatedTokens = (value: unknown): number => Math.ceil(JSON.stringify(value).length / 2);
 
 describe('answer schemas fit their token limits', () => {
-  const { maxTokens, analysisMaxTokens, conjectureMaxTokens } = defaultAgentConfig;
+  const { maxTokens, analysisMaxTokens, conjectureMaxTokens } = defaultAgentConfig();
   it.each<[string, z.ZodType, number]>([
     ['IncidentAnswer', IncidentAnswer, analysisMaxTokens],
     ['StateAnswer', StateAnswer, maxTokens],

@@ -1,7 +1,8 @@
 import { loadConfig } from '../../../src/config';
 import { ActionAnswer, IncidentAnswer, RevisionAnswer, SignatureAnswer, StateAnswer } from '../../../src/core/agent/answers';
 import { findUnboundedStrings, toJsonSchema } from '../../../src/core/llm/json-schema';
-import { agentConfigFromSettings, defaultAgentConfig } from '../../../src/core/agent/agent-config';
+import { agentConfigFromSettings } from '../../../src/core/agent/agent-config';
+import { defaultAgentConfig } from '../../../src/config';
 import { actionKey } from '../../../src/core/agent/action';
 import {
   RecoveryStateFields,
@@ -72,7 +73,7 @@ describe('actions', () => {
 
 describe('AgentConfig', () => {
   it('has the papers\u2019 defaults', () => {
-    expect(defaultAgentConfig).toMatchObject({
+    expect(defaultAgentConfig()).toMatchObject({
       candidates: 3,
       rollouts: 3,
       depth: 10,

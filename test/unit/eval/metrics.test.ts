@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadPromptSet } from '../../../src/adapters/prompts/load-prompts';
 import { readAlertFile } from '../../../src/adapters/sources/file-source';
-import { AgentConfig } from '../../../src/core/agent/agent-config';
+import { defaultAgentConfig } from '../../../src/config';
 import type { AgentDeps } from '../../../src/core/agent/context';
 import { runDirectStep } from '../../../src/core/agent/direct-step';
 import { classifyActionStages } from '../../../src/core/eval/action-stages';
@@ -58,7 +58,7 @@ describe('metrics of a scripted direct-baseline replay (hand-computed)', () => {
       { usage: () => ({ promptTokens: 100, completionTokens: 20 }) },
     );
     const deps: AgentDeps = { llm, prompts: loadPromptSet(), now: () => 1_700_000_000_000, random: seededRandom(1) };
-    const config = AgentConfig.parse({});
+    const config = defaultAgentConfig({});
     const alerts = prepareRecords(await readAlertFile(join(incidentFolder, 'logs.txt'))).alerts;
     const loop = await runIncident(
       'inc-test',

@@ -1,6 +1,7 @@
 import { loadPromptSet } from '../../../../src/adapters/prompts/load-prompts';
 import type { ResponseAction } from '../../../../src/core/agent/action';
-import { AgentConfig, type AgentConfigInput } from '../../../../src/core/agent/agent-config';
+import type { AgentConfig } from '../../../../src/core/agent/agent-config';
+import { defaultAgentConfig, type AgentConfigOverrides } from '../../../../src/config';
 import type { IncidentAnswer, RevisionAnswer } from '../../../../src/core/agent/answers';
 import type { AgentDeps } from '../../../../src/core/agent/context';
 import { RecoveryStateFields, type RecoveryState, type RecoveryStateField } from '../../../../src/core/agent/recovery-state';
@@ -27,8 +28,8 @@ export function makeDeps(llm: FakeLlm, now: () => number = () => 1_700_000_000_0
   return { llm, prompts, now, random: seededRandom() };
 }
 
-export function makeConfig(overrides: AgentConfigInput = {}): AgentConfig {
-  return AgentConfig.parse(overrides);
+export function makeConfig(overrides: AgentConfigOverrides = {}): AgentConfig {
+  return defaultAgentConfig(overrides);
 }
 
 export interface AlertSpec {

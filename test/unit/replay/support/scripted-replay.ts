@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NdjsonStore } from '../../../../src/adapters/store/ndjson-store';
 import { fileSource } from '../../../../src/adapters/sources/file-source';
 import { silentProgress } from '../../../../src/core/ports/progress';
-import { AgentConfig } from '../../../../src/core/agent/agent-config';
+import { defaultAgentConfig } from '../../../../src/config';
 import { indexNames } from '../../../../src/core/ports/store';
 import { silentLogger } from '../../../../src/logger';
 import type { ReplayReport } from '../../../../src/report/model';
@@ -58,7 +58,7 @@ export async function scriptedReplay(): Promise<ScriptedReplay> {
   const directory = await mkdtemp(join(tmpdir(), 'ira-replay-'));
   const store = await NdjsonStore.open({ directory });
   const llm = scriptedModel();
-  const config = AgentConfig.parse({ candidates: 2, rollouts: 1, depth: 2, rolloutConcurrency: 1 });
+  const config = defaultAgentConfig({ candidates: 2, rollouts: 1, depth: 2, rolloutConcurrency: 1 });
   let clock = Date.parse('2026-06-10T14:00:00Z');
   const report = await runReplay(
     {
