@@ -45,45 +45,57 @@ export function hostIsSensor(alert: NormalizedAlert): boolean {
   return SENSOR_FORMATS.has(alert.ira.format) || (product !== undefined && SENSOR_PRODUCTS.has(product.toLowerCase()));
 }
 
+/** Most values of one kind (hosts, IPs, users) one alert contributes; the rest are counted as cut, not used. */
+export const MAX_ENTITIES_PER_ALERT = 32;
+
+export type EntityKind = 'host' | 'ip' | 'user';
+
 export interface AlertEntities {
-  /** Index keys usable for linking, deduplicated. */
+  /** Index keys usable for linking, deduplicated, in the order the alert lists them. */
   readonly keys: string[];
+  /** The kind and display value of each key (same order as `keys`). */
+  readonly kinds: EntityKind[];
+  readonly values: string[];
   /** Display values for the incident (sensor and ignored values left out). */
   readonly hosts: string[];
   readonly ips: string[];
   readonly users: string[];
+  /** Distinct linkable values left out by MAX_ENTITIES_PER_ALERT. */
+  truncated: number;
 }
 
+/**
+ * The alert's entities, linear in the number of values (one Set lookup each), at most MAX_ENTITIES_PER_ALERT per
+ * kind: an alert listing 60,000 addresses costs 32 entries and a count, not 60,000 index entries.
+ */
 export function alertEntities(alert: NormalizedAlert, filter: EntityFilter): AlertEntities {
-  const out: AlertEntities = { keys: [], hosts: [], ips: [], users: [] };
+  const out: AlertEntities = { keys: [], kinds: [], values: [], hosts: [], ips: [], users: [], truncated: 0 };
+  const seen = new Set<string>();
   const sensor = hostIsSensor(alert);
+  // The flow's parties first: a flooded host.ip list cannot push source and destination out.
+  if (alert.source.ip !== undefined) add(out, seen, 'ip', alert.source.ip, filter);
+  if (alert.destination.ip !== undefined) add(out, seen, 'ip', alert.destination.ip, filter);
   if (!sensor) {
-    addName(out.keys, out.hosts, 'h:', alert.host.name, filter);
-    for (const ip of alert.host.ip ?? []) addIp(out, ip, filter);
+    if (alert.host.name !== undefined) add(out, seen, 'host', alert.host.name, filter);
+    for (const ip of alert.host.ip ?? []) add(out, seen, 'ip', ip, filter);
   }
-  if (alert.source.ip !== undefined) addIp(out, alert.source.ip, filter);
-  if (alert.destination.ip !== undefined) addIp(out, alert.destination.ip, filter);
-  addName(out.keys, out.users, 'u:', alert.user.name, filter);
+  if (alert.user.name !== undefined) add(out, seen, 'user', alert.user.name, filter);
   return out;
 }
 
-function addName(keys: string[], shown: string[], prefix: string, value: string | undefined, filter: EntityFilter): void {
-  if (value === undefined) return;
-  const lower = value.trim().toLowerCase();
-  if (filter.ignored.has(lower)) return;
-  const key = prefix + lower;
-  if (keys.includes(key)) return;
-  keys.push(key);
-  shown.push(value);
-}
-
-function addIp(out: AlertEntities, ip: string, filter: EntityFilter): void {
-  const lower = ip.trim().toLowerCase();
-  if (lower === '' || isNonUniqueIp(lower) || filter.ignored.has(lower)) return;
-  const key = 'i:' + lower;
-  if (out.keys.includes(key)) return;
+function add(out: AlertEntities, seen: Set<string>, kind: EntityKind, value: string, filter: EntityFilter): void {
+  const key = keyFor(kind, value, filter);
+  if (key === undefined || seen.has(key)) return;
+  seen.add(key);
+  const shown = kind === 'host' ? out.hosts : kind === 'ip' ? out.ips : out.users;
+  if (shown.length >= MAX_ENTITIES_PER_ALERT) {
+    out.truncated++;
+    return;
+  }
   out.keys.push(key);
-  out.ips.push(ip);
+  out.kinds.push(kind);
+  out.values.push(value);
+  shown.push(value);
 }
 
 /** The index key of a value listed on a stored incident (rebuilding the index on resume); undefined when ignored. */

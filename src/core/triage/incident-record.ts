@@ -5,6 +5,17 @@ import type { Incident } from './types';
 
 /** Cap on each list an incident carries (entities, rules, tactics …): documents stay small, memory flat. */
 export const MAX_LIST = 100;
+/** Cap on the incidents a glue alert records as related to the one it joined. */
+export const MAX_RELATED = 20;
+
+/**
+ * Byte estimate of what triage holds, for the memory budget: V8 object and Set/Map entry overheads as round
+ * constants, strings at 2 bytes a character (worst case, two-byte strings). An estimate, not a measurement; it
+ * grows with the length of what is held, not just with the count.
+ */
+export const RECORD_BYTES = 800;
+export const VALUE_BYTES = 64;
+export const stringBytes = (value: string): number => 2 * value.length;
 
 /** The mutable, in-memory form of an incident. Sets give O(1) membership; arrays are built only for snapshots. */
 export interface IncidentRecord {
@@ -27,6 +38,14 @@ export interface IncidentRecord {
   readonly techniques: Set<string>;
   readonly rules: Set<string>;
   readonly formats: Set<string>;
+  /** Incidents glue alerts pointed at without merging (bounded by MAX_RELATED). */
+  readonly related: Set<string>;
+  /** Entity values left out by the per-alert and per-incident caps. */
+  entitiesTruncated: number;
+  /** Estimated bytes of this record (see RECORD_BYTES); kept up to date as values are added. */
+  bytes: number;
+  /** The part of `bytes` the triage state's estimate currently counts (0 while not held open). */
+  countedBytes: number;
 }
 
 export function incidentIdForAlert(alertId: string): string {
@@ -42,7 +61,8 @@ export function newRecord(id: string, atMs: number, caseId?: string): IncidentRe
   return {
     id, status: 'open', mergedInto: undefined, caseId, firstMs: atMs, lastMs: atMs, alertCount: 0, uniqueCount: 0,
     maxAlertScore: 0, maxSeverity: 0, version: 0, hosts: new Set(), ips: new Set(), users: new Set(),
-    tactics: new Set(), techniques: new Set(), rules: new Set(), formats: new Set(),
+    tactics: new Set(), techniques: new Set(), rules: new Set(), formats: new Set(), related: new Set(),
+    entitiesTruncated: 0, countedBytes: 0, bytes: RECORD_BYTES + stringBytes(id) + (caseId === undefined ? 0 : stringBytes(caseId)),
   };
 }
 
@@ -64,11 +84,27 @@ export function isOlder(a: IncidentRecord, b: IncidentRecord): boolean {
   return a.firstMs < b.firstMs || (a.firstMs === b.firstMs && a.id < b.id);
 }
 
-export function addBounded(target: Set<string>, values: Iterable<string>): void {
+type ListKey = 'hosts' | 'ips' | 'users' | 'tactics' | 'techniques' | 'rules' | 'formats' | 'related';
+
+/** Adds values to one of the record's bounded lists, keeping its byte estimate; returns how many did not fit. */
+export function addBounded(record: IncidentRecord, list: ListKey, values: Iterable<string>, cap = MAX_LIST): number {
+  const target = record[list];
+  let cut = 0;
   for (const value of values) {
-    if (target.size >= MAX_LIST) return;
+    if (target.has(value)) continue;
+    if (target.size >= cap) {
+      cut++;
+      continue;
+    }
     target.add(value);
+    record.bytes += VALUE_BYTES + stringBytes(value);
   }
+  return cut;
+}
+
+function addEntities(record: IncidentRecord, hosts: Iterable<string>, ips: Iterable<string>, users: Iterable<string>): void {
+  record.entitiesTruncated +=
+    addBounded(record, 'hosts', hosts) + addBounded(record, 'ips', ips) + addBounded(record, 'users', users);
 }
 
 export interface AlertFacts {
@@ -81,6 +117,8 @@ export interface AlertFacts {
   readonly techniques: readonly string[];
   readonly rule: string | undefined;
   readonly format: string;
+  /** Incidents a glue alert pointed at besides this one (recorded, not merged). */
+  readonly related?: readonly string[];
 }
 
 export function attachAlert(record: IncidentRecord, facts: AlertFacts): void {
@@ -90,13 +128,13 @@ export function attachAlert(record: IncidentRecord, facts: AlertFacts): void {
   if (facts.atMs > record.lastMs) record.lastMs = facts.atMs;
   if (facts.score > record.maxAlertScore) record.maxAlertScore = facts.score;
   if (facts.severity > record.maxSeverity) record.maxSeverity = facts.severity;
-  addBounded(record.hosts, facts.entities.hosts);
-  addBounded(record.ips, facts.entities.ips);
-  addBounded(record.users, facts.entities.users);
-  addBounded(record.tactics, facts.tactics);
-  addBounded(record.techniques, facts.techniques);
-  if (facts.rule !== undefined) addBounded(record.rules, [facts.rule]);
-  addBounded(record.formats, [facts.format]);
+  addEntities(record, facts.entities.hosts, facts.entities.ips, facts.entities.users);
+  record.entitiesTruncated += facts.entities.truncated;
+  addBounded(record, 'tactics', facts.tactics);
+  addBounded(record, 'techniques', facts.techniques);
+  if (facts.rule !== undefined) addBounded(record, 'rules', [facts.rule]);
+  addBounded(record, 'formats', [facts.format]);
+  addBounded(record, 'related', facts.related ?? [], MAX_RELATED);
   record.version++;
 }
 
@@ -108,9 +146,10 @@ export function mergeInto(winner: IncidentRecord, loser: IncidentRecord): void {
   winner.lastMs = Math.max(winner.lastMs, loser.lastMs);
   winner.maxAlertScore = Math.max(winner.maxAlertScore, loser.maxAlertScore);
   winner.maxSeverity = Math.max(winner.maxSeverity, loser.maxSeverity);
-  for (const key of ['hosts', 'ips', 'users', 'tactics', 'techniques', 'rules', 'formats'] as const) {
-    addBounded(winner[key], loser[key]);
-  }
+  addEntities(winner, loser.hosts, loser.ips, loser.users);
+  winner.entitiesTruncated += loser.entitiesTruncated;
+  for (const key of ['tactics', 'techniques', 'rules', 'formats'] as const) addBounded(winner, key, loser[key]);
+  addBounded(winner, 'related', [...loser.related].filter((id) => id !== winner.id), MAX_RELATED);
   winner.version++;
   loser.status = 'merged';
   loser.mergedInto = winner;
@@ -138,6 +177,8 @@ export function snapshot(record: IncidentRecord): Incident {
   };
   if (record.mergedInto !== undefined) incident.merged_into = resolve(record).id;
   if (record.caseId !== undefined) incident.case_id = record.caseId;
+  if (record.entitiesTruncated > 0) incident.entities_truncated = record.entitiesTruncated;
+  if (record.related.size > 0) incident.related = [...record.related];
   return incident;
 }
 
@@ -153,13 +194,13 @@ export function recordFromIncident(incident: Incident): IncidentRecord | undefin
   record.uniqueCount = incident.unique_alert_count;
   record.maxSeverity = incident.max_severity;
   record.version = incident.version;
-  addBounded(record.hosts, incident.entities.hosts);
-  addBounded(record.ips, incident.entities.ips);
-  addBounded(record.users, incident.entities.users);
-  addBounded(record.tactics, incident.tactics);
-  addBounded(record.techniques, incident.techniques);
-  addBounded(record.rules, incident.rules);
-  addBounded(record.formats, incident.formats);
+  addEntities(record, incident.entities.hosts, incident.entities.ips, incident.entities.users);
+  record.entitiesTruncated += incident.entities_truncated ?? 0;
+  addBounded(record, 'tactics', incident.tactics);
+  addBounded(record, 'techniques', incident.techniques);
+  addBounded(record, 'rules', incident.rules);
+  addBounded(record, 'formats', incident.formats);
+  addBounded(record, 'related', incident.related ?? [], MAX_RELATED);
   record.maxAlertScore = maxAlertScoreFrom(incident.score, record.tactics.size, record.rules.size);
   return record;
 }

@@ -1,6 +1,6 @@
 /** Triage and correlation: score each alert, fold repeats, group alerts into incidents (docs/triage.md). */
 export { triageBatch } from './triage';
-export { createTriageState, hydrateTriageState, type TriageState } from './state';
+export { createTriageState, estimateTriageBytes, hydrateTriageState, type TriageState } from './state';
 export { alertScore, incidentScore, type Novelty } from './score';
 export { alertStage, NEUTRAL_STAGE } from './stage';
 export {
@@ -9,6 +9,7 @@ export {
   type Incident,
   type IncidentChange,
   type IncidentEntities,
+  type IngestTimes,
   type TriageBatchResult,
   type TriageOptions,
   type TriagedAlert,

@@ -1,6 +1,6 @@
 import { ErrorCodes, IraError } from '../../errors';
 import { entityFilter, keyFor, type EntityFilter } from './entities';
-import { recordFromIncident, resolve, type IncidentRecord } from './incident-record';
+import { recordFromIncident, resolve, stringBytes, type IncidentRecord } from './incident-record';
 import { DEFAULT_TRIAGE_OPTIONS, type Incident, type TriageOptions } from './types';
 
 /** An entity's index entry: the incident it links to, when it was last seen, how many merges it has caused. */
@@ -28,6 +28,12 @@ export interface TriageState {
   readonly maxTrackedIncidents: number;
   readonly maxTrackedEntities: number;
   readonly hubMergeLimit: number;
+  readonly maxClockAheadMs: number;
+  readonly maxClockBehindMs: number;
+  readonly maxMergeFanOut: number;
+  readonly maxMemoryBytes: number;
+  /** Estimated bytes held (see estimateTriageBytes); kept up to date by the put/drop helpers below. */
+  readonly bytes: { open: number; entities: number; signatures: number; cases: number };
   readonly filter: EntityFilter;
   /** Latest alert time seen (ms); the state's only clock. */
   watermark: number;
@@ -43,15 +49,27 @@ export function createTriageState(options: TriageOptions): TriageState {
   const windowMs = options.windowMs;
   const maxTrackedIncidents = options.maxTrackedIncidents ?? DEFAULT_TRIAGE_OPTIONS.maxTrackedIncidents;
   const hubMergeLimit = options.hubMergeLimit ?? DEFAULT_TRIAGE_OPTIONS.hubMergeLimit;
+  const maxClockAheadMs = options.maxClockAheadMs ?? DEFAULT_TRIAGE_OPTIONS.maxClockAheadMs;
+  const maxClockBehindMs = options.maxClockBehindMs ?? DEFAULT_TRIAGE_OPTIONS.maxClockBehindMs;
+  const maxMergeFanOut = options.maxMergeFanOut ?? DEFAULT_TRIAGE_OPTIONS.maxMergeFanOut;
+  const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_TRIAGE_OPTIONS.maxMemoryBytes;
   if (!Number.isFinite(windowMs) || windowMs <= 0) invalid('windowMs must be a positive number of milliseconds');
   if (!Number.isInteger(maxTrackedIncidents) || maxTrackedIncidents < 1) invalid('maxTrackedIncidents must be >= 1');
   if (!Number.isInteger(hubMergeLimit) || hubMergeLimit < 0) invalid('hubMergeLimit must be >= 0');
+  if (!(maxClockAheadMs >= 0) || !(maxClockBehindMs >= 0)) invalid('maxClockAheadMs and maxClockBehindMs must be >= 0');
+  if (!Number.isInteger(maxMergeFanOut) || maxMergeFanOut < 1) invalid('maxMergeFanOut must be >= 1');
+  if (!Number.isFinite(maxMemoryBytes) || maxMemoryBytes < 1024 * 1024) invalid('maxMemoryBytes must be >= 1 MiB');
   return {
     windowMs,
     maxTrackedIncidents,
     // An incident rarely has more than a handful of entities; the cap only bites on pathological fan-out.
     maxTrackedEntities: maxTrackedIncidents * 64,
     hubMergeLimit,
+    maxClockAheadMs,
+    maxClockBehindMs,
+    maxMergeFanOut,
+    maxMemoryBytes,
+    bytes: { open: 0, entities: 0, signatures: 0, cases: 0 },
     filter: entityFilter(options.ignoreEntities),
     watermark: Number.NEGATIVE_INFINITY,
     open: new Map(),
@@ -82,7 +100,7 @@ export function hydrateTriageState(options: TriageOptions, incidents: readonly I
     if (record.lastMs > state.watermark) state.watermark = record.lastMs;
     if (record.caseId !== undefined) rememberCase(state, record);
     if (record.status !== 'open') continue;
-    state.open.set(record.id, record);
+    putOpen(state, record);
     if (record.caseId === undefined) indexRecordEntities(state, record);
   }
   enforceBounds(state, () => undefined);
@@ -98,7 +116,7 @@ function indexRecordEntities(state: TriageState, record: IncidentRecord): void {
   for (const key of keys) {
     if (key === undefined) continue;
     const entry = state.entities.get(key);
-    if (entry === undefined) state.entities.set(key, { record, lastMs: record.lastMs, merges: 0 });
+    if (entry === undefined) putEntity(state, key, { record, lastMs: record.lastMs, merges: 0 });
     else {
       // Two open incidents sharing an entity means the previous run refused to link on it: it was a hub.
       entry.merges = Math.max(entry.merges + 1, state.hubMergeLimit);
@@ -109,13 +127,68 @@ function indexRecordEntities(state: TriageState, record: IncidentRecord): void {
 
 export function rememberCase(state: TriageState, record: IncidentRecord): void {
   if (record.caseId === undefined) return;
-  state.cases.delete(record.caseId);
+  if (!state.cases.delete(record.caseId)) state.bytes.cases += ENTRY_BYTES + stringBytes(record.caseId);
   state.cases.set(record.caseId, record);
   // Twice the open bound: the least recently used case records past it are closed ones (open ones are more recent).
   for (const [caseId] of state.cases) {
     if (state.cases.size <= state.maxTrackedIncidents * 2) break;
     state.cases.delete(caseId);
+    state.bytes.cases -= ENTRY_BYTES + stringBytes(caseId);
   }
+}
+
+/** Estimated bytes of one index entry (entity, signature, case): Map entry and entry object, plus the key. */
+export const ENTRY_BYTES = 120;
+
+/**
+ * Estimated bytes triage holds: open incidents (their lists, at the length of what they hold), entity, signature
+ * and case index entries. An estimate for the memory budget (TriageOptions.maxMemoryBytes), not a measurement.
+ */
+export function estimateTriageBytes(state: TriageState): number {
+  const b = state.bytes;
+  return b.open + b.entities + b.signatures + b.cases;
+}
+
+/** Inserts or moves an open incident to the back of the open map, keeping the byte estimate. */
+export function putOpen(state: TriageState, record: IncidentRecord): void {
+  const held = state.open.get(record.id);
+  if (held !== undefined && held !== record) dropOpen(state, held.id);
+  touch(state.open, record.id, record);
+  syncBytes(state, record);
+}
+
+/** Re-counts an open record whose lists grew. */
+export function syncBytes(state: TriageState, record: IncidentRecord): void {
+  if (state.open.get(record.id) !== record) return;
+  state.bytes.open += record.bytes - record.countedBytes;
+  record.countedBytes = record.bytes;
+}
+
+export function dropOpen(state: TriageState, id: string): IncidentRecord | undefined {
+  const record = state.open.get(id);
+  if (record === undefined) return undefined;
+  state.open.delete(id);
+  state.bytes.open -= record.countedBytes;
+  record.countedBytes = 0;
+  return record;
+}
+
+export function putEntity(state: TriageState, key: string, entry: EntityEntry): void {
+  if (!state.entities.delete(key)) state.bytes.entities += ENTRY_BYTES + stringBytes(key);
+  state.entities.set(key, entry);
+}
+
+function dropEntity(state: TriageState, key: string): void {
+  if (state.entities.delete(key)) state.bytes.entities -= ENTRY_BYTES + stringBytes(key);
+}
+
+export function putSignature(state: TriageState, key: string, entry: SignatureEntry): void {
+  if (!state.signatures.delete(key)) state.bytes.signatures += ENTRY_BYTES + stringBytes(key);
+  state.signatures.set(key, entry);
+}
+
+function dropSignature(state: TriageState, key: string): void {
+  if (state.signatures.delete(key)) state.bytes.signatures -= ENTRY_BYTES + stringBytes(key);
 }
 
 /** Moves an entry to the back of a touch-ordered map. */
@@ -134,16 +207,16 @@ export function advance(state: TriageState, atMs: number, onClose: (record: Inci
   const horizon = atMs - state.windowMs;
   for (const [id, record] of state.open) {
     if (record.lastMs >= horizon) break;
-    state.open.delete(id);
+    dropOpen(state, id);
     close(record, onClose);
   }
   for (const [key, entry] of state.entities) {
     if (entry.lastMs >= horizon) break;
-    state.entities.delete(key);
+    dropEntity(state, key);
   }
   for (const [key, entry] of state.signatures) {
     if (entry.lastMs >= horizon) break;
-    state.signatures.delete(key);
+    dropSignature(state, key);
   }
 }
 
@@ -152,22 +225,52 @@ export function enforceBounds(state: TriageState, onClose: (record: IncidentReco
   if (
     state.open.size <= state.maxTrackedIncidents &&
     state.entities.size <= state.maxTrackedEntities &&
-    state.signatures.size <= state.maxTrackedEntities
+    state.signatures.size <= state.maxTrackedEntities &&
+    estimateTriageBytes(state) <= state.maxMemoryBytes
   ) {
     return;
   }
   for (const [id, record] of state.open) {
     if (state.open.size <= state.maxTrackedIncidents) break;
-    state.open.delete(id);
+    dropOpen(state, id);
     close(record, onClose);
   }
   for (const [key] of state.entities) {
     if (state.entities.size <= state.maxTrackedEntities) break;
-    state.entities.delete(key);
+    dropEntity(state, key);
   }
   for (const [key] of state.signatures) {
     if (state.signatures.size <= state.maxTrackedEntities) break;
-    state.signatures.delete(key);
+    dropSignature(state, key);
+  }
+  if (estimateTriageBytes(state) > state.maxMemoryBytes) shed(state, onClose);
+}
+
+/**
+ * Over the byte budget: frees down to 90% of it (so the work is amortised over many alerts). Dead weight goes
+ * first — index entries of incidents no longer open — then the idlest open incidents close, oldest first, each
+ * taking with it the signature and entity entries last seen no later than it (nothing younger is dropped before
+ * something older).
+ */
+function shed(state: TriageState, onClose: (record: IncidentRecord) => void): void {
+  const target = state.maxMemoryBytes * 0.9;
+  for (const [key, entry] of state.entities) if (resolve(entry.record).status !== 'open') dropEntity(state, key);
+  while (estimateTriageBytes(state) > target) {
+    const idlest = state.open.values().next();
+    const horizon = idlest.done === true ? Number.POSITIVE_INFINITY : idlest.value.lastMs;
+    if (idlest.done !== true) {
+      dropOpen(state, idlest.value.id);
+      close(idlest.value, onClose);
+    }
+    for (const [key, entry] of state.signatures) {
+      if (entry.lastMs > horizon) break;
+      dropSignature(state, key);
+    }
+    for (const [key, entry] of state.entities) {
+      if (entry.lastMs > horizon) break;
+      dropEntity(state, key);
+    }
+    if (idlest.done === true) break;
   }
 }
 

@@ -4,29 +4,43 @@ import { alertEntities, ruleLabel, signature, type AlertEntities } from './entit
 import {
   attachAlert, incidentIdForAlert, incidentIdForCase, isOlder, mergeInto, newRecord, resolve, type IncidentRecord,
 } from './incident-record';
-import { alertScore, type Novelty } from './score';
+import { alertScore, incidentScore, type Novelty } from './score';
 import { alertStage, alertTactics } from './stage';
-import { advance, enforceBounds, liveEntry, rememberCase, touch, type EntityEntry, type TriageState } from './state';
-import type { TriageBatchResult, TriagedAlert } from './types';
+import {
+  advance, dropOpen, enforceBounds, liveEntry, putEntity, putOpen, putSignature, rememberCase, syncBytes,
+  type EntityEntry, type TriageState,
+} from './state';
+import type { IngestTimes, TriageBatchResult, TriagedAlert } from './types';
 
 interface Placement {
   record: IncidentRecord;
   /** False when the alert opened the incident. */
   joined: boolean;
+  /** Other incidents a glue alert pointed at, recorded instead of merged. */
+  related?: IncidentRecord[];
+  /** The entities to attach, when not all of the alert's (a glue alert's that belong to other incidents are not). */
+  entities?: AlertEntities;
 }
 
 /**
  * Scores the alerts and attaches each to an incident, in order. Mutates `state` in place (for speed: no copy per
  * batch) — the caller must not share one state between concurrent callers. Returns one TriagedAlert per input, in
  * input order, and one IncidentChange per incident the batch touched (opened, updated, merged or closed), carrying
- * the incident as it stands at the end of the batch. Time comes only from the alerts' `@timestamp`.
+ * the incident as it stands at the end of the batch.
+ *
+ * Time comes from the alerts' `@timestamp`, checked against `ingest` (the broker's timestamp of each message, or the
+ * record's time in a replay; one number for the whole batch or one per alert): a timestamp more than
+ * `maxClockAheadMs` ahead of it or `maxClockBehindMs` behind it is not trusted, triage uses the ingest time and the
+ * result records the skew. Without `ingest` the alerts' own times are used as they are.
  */
-export function triageBatch(state: TriageState, alerts: readonly NormalizedAlert[]): TriageBatchResult {
+export function triageBatch(state: TriageState, alerts: readonly NormalizedAlert[], ingest?: IngestTimes): TriageBatchResult {
   const log = new BatchLog();
   const results: TriagedAlert[] = [];
   const records: IncidentRecord[] = [];
-  for (const alert of alerts) {
-    const { result, record } = triageOne(state, log, alert);
+  for (let i = 0; i < alerts.length; i++) {
+    const alert = alerts[i] as NormalizedAlert;
+    const ingestMs = typeof ingest === 'number' ? ingest : ingest?.[i];
+    const { result, record } = triageOne(state, log, alert, ingestMs);
     results.push(result);
     records.push(record);
   }
@@ -39,9 +53,21 @@ export function triageBatch(state: TriageState, alerts: readonly NormalizedAlert
   return { results, changes: log.changes() };
 }
 
-function triageOne(state: TriageState, log: BatchLog, alert: NormalizedAlert): { result: TriagedAlert; record: IncidentRecord } {
+/** Triage time of one alert, and its skew from ingest time when that was beyond the bounds. */
+function clockOf(state: TriageState, alert: NormalizedAlert, ingestMs: number | undefined): { atMs: number; skewMs?: number } {
   const parsed = Date.parse(alert['@timestamp']);
-  const atMs = Number.isNaN(parsed) ? Math.max(0, state.watermark) : parsed;
+  const ingestKnown = ingestMs !== undefined && Number.isFinite(ingestMs);
+  if (Number.isNaN(parsed)) return { atMs: ingestKnown ? ingestMs : Math.max(0, state.watermark) };
+  if (!ingestKnown) return { atMs: parsed };
+  const skewMs = parsed - ingestMs;
+  if (skewMs > state.maxClockAheadMs || -skewMs > state.maxClockBehindMs) return { atMs: ingestMs, skewMs };
+  return { atMs: parsed };
+}
+
+function triageOne(
+  state: TriageState, log: BatchLog, alert: NormalizedAlert, ingestMs: number | undefined,
+): { result: TriagedAlert; record: IncidentRecord } {
+  const { atMs, skewMs } = clockOf(state, alert, ingestMs);
   advance(state, atMs, (closed) => log.touch(closed));
 
   const entities = alertEntities(alert, state.filter);
@@ -57,20 +83,27 @@ function triageOne(state: TriageState, log: BatchLog, alert: NormalizedAlert): {
   // A "repeat" must land in an existing incident: a signature whose incident is gone starts a fresh run.
   const repeat = placement.joined && previous !== undefined && Math.abs(atMs - previous.lastMs) <= state.windowMs;
   const repeatCount = repeat ? previous.count + 1 : 0;
-  touch(state.signatures, sig, { lastMs: Math.max(atMs, previous?.lastMs ?? atMs), count: repeatCount });
+  putSignature(state, sig, { lastMs: Math.max(atMs, previous?.lastMs ?? atMs), count: repeatCount });
 
   const rule = ruleLabel(alert);
   const novelty: Novelty = repeat ? 'repeat' : rule !== undefined && record.rules.has(rule) ? 'known-rule' : 'new-rule';
   const score = alertScore(alert.event.severity, alertStage(alert.threat.tactic.id, alert.threat.tactic.name), novelty);
+  const related = placement.related?.map((other) => other.id);
   attachAlert(record, {
-    atMs, severity: alert.event.severity, score, repeat, entities, rule, format: alert.ira.format,
-    tactics: alertTactics(alert.threat.tactic.id, alert.threat.tactic.name),
+    atMs, severity: alert.event.severity, score, repeat, entities: placement.entities ?? entities, rule,
+    format: alert.ira.format, tactics: alertTactics(alert.threat.tactic.id, alert.threat.tactic.name),
     techniques: alert.threat.technique.id.length > 0 ? alert.threat.technique.id : alert.threat.technique.name,
+    ...(related === undefined ? {} : { related }),
   });
-  touch(state.open, record.id, record);
+  putOpen(state, record);
+  syncBytes(state, record);
   log.touch(record);
   enforceBounds(state, (closed) => log.touch(closed));
-  return { result: { alert, incidentId: record.id, score, repeat, repeatCount }, record };
+  const result: TriagedAlert = { alert, incidentId: record.id, score, repeat, repeatCount };
+  if (entities.truncated > 0) result.entitiesTruncated = entities.truncated;
+  if (skewMs !== undefined) result.clockSkewMs = skewMs;
+  if (related !== undefined) result.relatedIncidentIds = related;
+  return { result, record };
 }
 
 /** A case id carried by the alert wins: no entity linking, the incident id follows from the case id. */
@@ -98,23 +131,63 @@ function correlate(
   state: TriageState, log: BatchLog, alert: NormalizedAlert, entities: AlertEntities, atMs: number,
 ): Placement {
   const live: (EntityEntry | undefined)[] = [];
-  const linked: IncidentRecord[] = [];
-  const viaHub: IncidentRecord[] = [];
+  const linked = new Set<IncidentRecord>();
+  const viaHub = new Set<IncidentRecord>();
   let nonHubKeys = 0;
   for (const key of entities.keys) {
     const entry = liveEntry(state, key, atMs);
     live.push(entry);
     if (entry !== undefined && entry.merges >= state.hubMergeLimit) {
-      if (!viaHub.includes(entry.record)) viaHub.push(entry.record);
+      viaHub.add(entry.record);
       continue;
     }
     nonHubKeys++;
-    if (entry !== undefined && !linked.includes(entry.record)) linked.push(entry.record);
+    if (entry !== undefined) linked.add(entry.record);
   }
-  const placement = pickTarget(state, log, alert, atMs, linked, nonHubKeys === 0 ? viaHub : []);
-  if (linked.length > 1) mergeAll(state, log, placement.record, linked, live);
+  if (linked.size > state.maxMergeFanOut) return glue(state, entities, live, [...linked], atMs);
+  const placement = pickTarget(state, log, alert, atMs, [...linked], nonHubKeys === 0 ? [...viaHub] : []);
+  if (linked.size > 1) mergeAll(state, log, placement.record, [...linked], live);
   register(state, entities.keys, live, placement.record, atMs);
   return placement;
+}
+
+/**
+ * A glue alert — one that would merge more than `maxMergeFanOut` incidents (a scan report, an alert listing 50
+ * addresses) — merges nothing: it joins the best of them (highest score, then the older) and records the others as
+ * related. Entities that belong to another live incident keep pointing there and are not added to the one joined.
+ */
+function glue(
+  state: TriageState, entities: AlertEntities, live: readonly (EntityEntry | undefined)[],
+  linked: readonly IncidentRecord[], atMs: number,
+): Placement {
+  let best = linked[0] as IncidentRecord;
+  let bestScore = scoreOf(best);
+  for (const record of linked) {
+    const score = scoreOf(record);
+    if (score > bestScore || (score === bestScore && isOlder(record, best))) {
+      best = record;
+      bestScore = score;
+    }
+  }
+  const own: AlertEntities = { keys: [], kinds: [], values: [], hosts: [], ips: [], users: [], truncated: entities.truncated };
+  const ownLive: (EntityEntry | undefined)[] = [];
+  for (let i = 0; i < entities.keys.length; i++) {
+    const entry = live[i];
+    if (entry !== undefined && entry.record !== best) continue;
+    const kind = entities.kinds[i] as AlertEntities['kinds'][number];
+    const value = entities.values[i] as string;
+    own.keys.push(entities.keys[i] as string);
+    own.kinds.push(kind);
+    own.values.push(value);
+    (kind === 'host' ? own.hosts : kind === 'ip' ? own.ips : own.users).push(value);
+    ownLive.push(entry);
+  }
+  register(state, own.keys, ownLive, best, atMs);
+  return { record: best, joined: true, related: linked.filter((record) => record !== best), entities: own };
+}
+
+function scoreOf(record: IncidentRecord): number {
+  return incidentScore(record.maxAlertScore, record.tactics.size, record.rules.size);
 }
 
 function pickTarget(
@@ -145,9 +218,10 @@ function mergeAll(
   for (const loser of linked) {
     if (loser === winner) continue;
     mergeInto(winner, loser);
-    state.open.delete(loser.id);
+    dropOpen(state, loser.id);
     log.merged(winner, loser);
   }
+  syncBytes(state, winner);
   // Every entity that took part pays for the merge: a hub is an entity that keeps doing this.
   for (const entry of live) if (entry !== undefined) entry.merges += linked.length - 1;
 }
@@ -160,7 +234,7 @@ function register(
     const key = keys[i] as string;
     const entry = live[i] ?? state.entities.get(key);
     if (entry === undefined) {
-      touch(state.entities, key, { record: target, lastMs: atMs, merges: 0 });
+      putEntity(state, key, { record: target, lastMs: atMs, merges: 0 });
       continue;
     }
     // A hub keeps pointing at its own incident; everything else (and a dead or stale entry) follows the alert.
@@ -168,6 +242,6 @@ function register(
     if (!isLiveHub) entry.record = target;
     if (live[i] === undefined) entry.lastMs = atMs;
     else if (atMs > entry.lastMs) entry.lastMs = atMs;
-    touch(state.entities, key, entry);
+    putEntity(state, key, entry);
   }
 }

@@ -13,7 +13,23 @@ export interface TriageOptions {
   hubMergeLimit?: number;
   /** Entity values never used for linking (host names, IPs, user names; case-insensitive). Added to the built-ins. */
   ignoreEntities?: readonly string[];
+  /**
+   * Clock skew bounds: an alert whose `@timestamp` is more than this far ahead of (behind) its ingest time does not
+   * set triage time; triage uses the ingest time instead and records the skew (TriagedAlert.clockSkewMs).
+   */
+  maxClockAheadMs?: number;
+  maxClockBehindMs?: number;
+  /** Glue bound: an alert that would merge more than this many incidents joins the best one and merges none. */
+  maxMergeFanOut?: number;
+  /** Estimated bytes triage memory may hold (incidents, entity and signature index); idlest incidents go first. */
+  maxMemoryBytes?: number;
 }
+
+/**
+ * Ingest time (ms since the epoch) per alert of a batch, or one for the whole batch: the broker's timestamp of the
+ * message (live) or the record's time (replay). Missing or non-finite entries fall back to the alert's own time.
+ */
+export type IngestTimes = number | readonly (number | undefined)[];
 
 export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
 
@@ -21,6 +37,10 @@ export const DEFAULT_TRIAGE_OPTIONS = {
   windowMs: DEFAULT_WINDOW_MS,
   maxTrackedIncidents: 10_000,
   hubMergeLimit: 3,
+  maxClockAheadMs: 15 * 60 * 1000,
+  maxClockBehindMs: 7 * 24 * 60 * 60 * 1000,
+  maxMergeFanOut: 3,
+  maxMemoryBytes: 256 * 1024 * 1024,
 } as const;
 
 export interface IncidentEntities {
@@ -54,6 +74,10 @@ export interface Incident {
   formats: string[];
   /** Bumps on each change (an alert attached, a merge, a close). */
   version: number;
+  /** Entity values left out by the per-alert and per-incident caps (absent when nothing was cut). */
+  entities_truncated?: number;
+  /** Incidents a glue alert also pointed at, recorded instead of merged (bounded; absent when none). */
+  related?: string[];
 }
 
 export interface TriagedAlert {
@@ -65,6 +89,15 @@ export interface TriagedAlert {
   repeat: boolean;
   /** How many times this signature repeated within the window up to this alert (0 when not a repeat). */
   repeatCount: number;
+  /** Entity values of this alert left out by the per-alert cap (absent when none). */
+  entitiesTruncated?: number;
+  /**
+   * `@timestamp` minus ingest time, in ms, when it was beyond the skew bounds (absent otherwise): triage then used
+   * the ingest time. The alert keeps its own `@timestamp`; the alert document should carry this as the skew.
+   */
+  clockSkewMs?: number;
+  /** Other open incidents this alert pointed at without merging them (a glue alert; absent otherwise). */
+  relatedIncidentIds?: string[];
 }
 
 export interface IncidentChange {
