@@ -1,6 +1,7 @@
 import { ErrorCodes, IraError, describeError, isAbortError } from '../errors';
 import type { Logger } from '../logger';
 import type { BatchControl } from '../core/ports/messaging';
+import { withRetry } from '../retry';
 
 export interface PersistOptions {
   logger: Logger;
@@ -23,24 +24,29 @@ export type Persisted<T> = { done: true; value: T } | { done: false };
  */
 export async function persist<T>(what: string, step: () => Promise<T>, control: BatchControl, options: PersistOptions): Promise<Persisted<T>> {
   let resume: (() => void) | undefined;
-  const random = options.random ?? Math.random;
+  const stopped = (): boolean => options.signal.aborted || !control.isRunning();
   try {
-    for (let attempt = 1; ; attempt++) {
-      if (options.signal.aborted || !control.isRunning()) return { done: false };
-      try {
-        return { done: true, value: await step() };
-      } catch (error) {
-        if (isAbortError(error) && (options.signal.aborted || !control.isRunning())) return { done: false };
-        // A bug is not an outage: let it surface (kafkajs restarts the consumer from the last commit).
-        if (!IraError.isInstance(error) || error.code === ErrorCodes.internal) throw error;
+    if (stopped()) return { done: false };
+    const value = await withRetry(step, {
+      attempts: Infinity,
+      baseDelayMs: options.baseDelayMs,
+      maxDelayMs: options.maxDelayMs,
+      signal: options.signal,
+      ...(options.random === undefined ? {} : { random: options.random }),
+      // A bug is not an outage: let it surface (kafkajs restarts the consumer from the last commit).
+      isRetryable: (error) => !stopped() && !isAbortError(error) && IraError.isInstance(error) && error.code !== ErrorCodes.internal,
+      onRetry: (error, attempt, delayMs) => {
         options.onRetry();
         resume ??= control.pause();
-        const delayMs = Math.round(Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + random() / 2));
-        const level = error.retryable ? 'warn' : 'error';
+        const level = IraError.isInstance(error) && error.retryable ? 'warn' : 'error';
         options.logger[level]('write-retry', { step: what, attempt, delayMs, paused: true, error: describeError(error) });
-        if (!(await wait(delayMs, control, options.signal))) return { done: false };
-      }
-    }
+      },
+      wait: (ms, signal) => wait(ms, control, signal),
+    });
+    return { done: true, value };
+  } catch (error) {
+    if (stopped()) return { done: false };
+    throw error;
   } finally {
     if (resume) {
       resume();

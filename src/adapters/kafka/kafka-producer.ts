@@ -1,6 +1,6 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { MessageProducer, OutboundMessage } from '../../core/ports/messaging';
-import { abortedError } from '../retry';
+import { abortedError } from '../../retry';
 import { translateKafkaError } from './translate-error';
 
 /**

@@ -9,9 +9,9 @@ import { parseAnswer } from '../../core/llm/parse-answer';
 import type { LlmPort, LlmRequest, LlmResult } from '../../core/ports/llm';
 import type { Logger } from '../../logger';
 import { silentLogger } from '../../logger';
-import type { RetryPolicy } from '../retry';
-import { defaultRetryPolicy, throwIfAborted, withRetry } from '../retry';
-import { linkDeadline } from './deadline';
+import type { RetryPolicy } from '../../retry';
+import { defaultRetryPolicy, throwIfAborted, withRetry } from '../../retry';
+import { linkDeadline } from '../../deadline';
 import { translateOllamaError } from './ollama-errors';
 
 /**

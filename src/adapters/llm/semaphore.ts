@@ -1,4 +1,4 @@
-import { abortedError } from '../retry';
+import { abortedError } from '../../retry';
 
 /**
  * A counting semaphore whose waiters can give up: an aborted waiter leaves the queue at once and never holds a slot.

@@ -4,6 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { linkDeadline } from '../../deadline';
 import { ErrorCodes, IraError } from '../../errors';
 import type { ExpectedFile } from './file-digest';
 
@@ -47,17 +48,12 @@ export async function downloadVerified(url: string, dest: string, expected: Expe
 }
 
 async function fetchWithConnectTimeout(url: string, options: DownloadOptions): Promise<Response> {
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(options.signal.reason);
-  options.signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
+  const deadline = linkDeadline(options.signal, options.connectTimeoutMs, () => new Error(`no answer within ${options.connectTimeoutMs} ms`));
   try {
-    const response = await (options.fetch ?? fetch)(url, { signal: controller.signal, redirect: 'follow' });
-    return response;
+    return await (options.fetch ?? fetch)(url, { signal: deadline.signal, redirect: 'follow' });
   } finally {
     // Headers arrived (or failed): from here on the pipeline's own signal stops the body.
-    clearTimeout(timer);
-    options.signal.removeEventListener('abort', onAbort);
+    deadline.dispose();
   }
 }
 

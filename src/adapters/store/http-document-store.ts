@@ -9,11 +9,12 @@ import type {
 } from '../../core/ports/store';
 import { ErrorCodes, IraError, describeError } from '../../errors';
 import type { Logger } from '../../logger';
-import { backoffDelay, sleep } from '../retry';
+import { backoffDelay, sleep } from '../../retry';
 import { bulkBody, itemOutcome, unwrapItem, type BulkItemResponse } from './bulk-body';
 import { ensureAlertsLifecycle, type LifecycleOptions, type LifecycleReport } from './lifecycle';
 import { guardedUpdates, isGuardedUpdate, type GuardedUpdate, type StoredVersion } from './guarded-update';
-import { readPath, searchBody, toHit, toStoredDocument, type RawHit } from './search-body';
+import { getPath } from '../../core/alert/get-path';
+import { searchBody, toHit, toStoredDocument, type RawHit } from './search-body';
 import type { StoreTransport } from './transport';
 
 export interface HttpDocumentStoreOptions {
@@ -94,7 +95,7 @@ export function createHttpDocumentStore(options: HttpDocumentStoreOptions): Engi
     return operations.map((operation, index) => {
       const doc = found[index];
       if (!doc?.found) return undefined;
-      const value = readPath(doc._source ?? {}, operation.onlyIfNewer.field);
+      const value = getPath(doc._source ?? {}, operation.onlyIfNewer.field);
       return { value: typeof value === 'number' ? value : undefined, seqNo: doc._seq_no ?? -1, primaryTerm: doc._primary_term ?? -1 };
     });
   }

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCodes, IraError } from '../../errors';
+import { getPath } from '../../core/alert/get-path';
 import type {
   Document,
   DocumentStore,
@@ -34,16 +35,6 @@ interface IndexData {
 }
 
 export const NDJSON_SUFFIX = '.ndjson';
-
-function getPath(document: Document, path: string): unknown {
-  if (path in document) return document[path];
-  let value: unknown = document;
-  for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

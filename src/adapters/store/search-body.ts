@@ -51,13 +51,3 @@ export function toHit(hit: RawHit): SearchHit {
   return { ...toStoredDocument(hit), ...(hit.sort ? { sort: hit.sort } : {}) };
 }
 
-/** A dotted path into a source document (`incident.id`), also accepting a literal dotted key. */
-export function readPath(source: Document, path: string): unknown {
-  if (path in source) return source[path];
-  let value: unknown = source;
-  for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}

@@ -1,7 +1,8 @@
 import { runAgentStep, type AgentConfig, type AgentDeps, type StepOutcome } from '../../core/agent';
 import { runPool } from '../../core/agent/pool';
 import type { DocumentStore, IndexNames } from '../../core/ports/store';
-import { sleep } from '../../adapters/retry';
+import { sleep } from '../../retry';
+import { linkDeadline } from '../../deadline';
 import { ErrorCodes, IraError } from '../../errors';
 import type { Logger } from '../../logger';
 import { IncidentEvent } from '../incident-event';
@@ -116,18 +117,14 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
   };
 
   const runStep = async (state: Parameters<typeof runAgentStep>[0], alerts: Parameters<typeof runAgentStep>[1]['alerts']): Promise<StepOutcome> => {
-    // Each step gets its own controller: composing with the long-lived stage signal via AbortSignal.any leaks on Node 20.
-    const controller = new AbortController();
-    const onStop = (): void => controller.abort(options.signal.reason);
-    options.signal.addEventListener('abort', onStop, { once: true });
+    // Each step gets its own deadline: composing with the long-lived stage signal via AbortSignal.any leaks on Node 20.
     // A TimeoutError reason tells the step its time budget ran out (it finishes with what it has scored).
-    const timer = setTimeout(() => controller.abort(new DOMException('agent step time budget spent', 'TimeoutError')), options.stepTimeoutMs);
+    const deadline = linkDeadline(options.signal, options.stepTimeoutMs, () => new DOMException('agent step time budget spent', 'TimeoutError'));
     try {
       const input = options.systemDescription === undefined ? { alerts } : { alerts, systemDescription: options.systemDescription };
-      return await runAgentStep(state, input, options.deps, options.agentConfig, controller.signal);
+      return await runAgentStep(state, input, options.deps, options.agentConfig, deadline.signal);
     } finally {
-      clearTimeout(timer);
-      options.signal.removeEventListener('abort', onStop);
+      deadline.dispose();
     }
   };
 

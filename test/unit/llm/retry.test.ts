@@ -1,5 +1,5 @@
-import { backoffDelay, sleep, withRetry } from '../../../src/adapters/retry';
-import { linkDeadline } from '../../../src/adapters/llm/deadline';
+import { backoffDelay, sleep, withRetry } from '../../../src/retry';
+import { linkDeadline } from '../../../src/deadline';
 import { Semaphore } from '../../../src/adapters/llm/semaphore';
 import { IraError } from '../../../src/errors';
 

@@ -1,11 +1,11 @@
-import { ErrorCodes, IraError, isRetryable } from '../errors';
+import { ErrorCodes, IraError, isRetryable } from './errors';
 
 /**
  * Exponential backoff for retryable IraErrors. Waiting respects the caller's AbortSignal: an abort during a wait
  * rejects at once with an `aborted` IraError instead of sleeping out the delay.
  */
 export interface RetryPolicy {
-  /** Total attempts, the first included (1 = no retry). */
+  /** Total attempts, the first included (1 = no retry; Infinity = until it succeeds or is aborted). */
   readonly attempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
@@ -18,6 +18,8 @@ export interface RetryOptions extends RetryPolicy {
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** A number in [0, 1) for jitter; injectable so tests are deterministic. */
   readonly random?: () => number;
+  /** How to wait between attempts (default: `sleep`); resolving false gives up with an `aborted` error. */
+  readonly wait?: (ms: number, signal: AbortSignal) => Promise<boolean | void>;
 }
 
 export const defaultRetryPolicy: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
@@ -32,7 +34,8 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       if (attempt >= options.attempts || !retryable(error) || options.signal.aborted) throw error;
       const delayMs = backoffDelay(attempt, options, options.random ?? Math.random);
       options.onRetry?.(error, attempt, delayMs);
-      await sleep(delayMs, options.signal);
+      if (options.wait === undefined) await sleep(delayMs, options.signal);
+      else if ((await options.wait(delayMs, options.signal)) === false) throw abortedError(options.signal, 'retry');
     }
   }
 }

@@ -12,13 +12,14 @@ export interface Deadline {
   dispose(): void;
 }
 
-export function linkDeadline(parent: AbortSignal, timeoutMs: number): Deadline {
+/** `reason` is what the timeout aborts with: a TimeoutError by default, so callers can tell it from a stop. */
+export function linkDeadline(parent: AbortSignal, timeoutMs: number, reason: () => unknown = () => new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')): Deadline {
   const controller = new AbortController();
   let expired = false;
   const onParentAbort = (): void => controller.abort(parent.reason);
   const timer = setTimeout(() => {
     expired = true;
-    controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
+    controller.abort(reason());
   }, timeoutMs);
   if (parent.aborted) controller.abort(parent.reason);
   else parent.addEventListener('abort', onParentAbort, { once: true });
