@@ -19,6 +19,7 @@ npx eslint .
 
 step "real services (install when missing, start on loopback)"
 bash scripts/services.sh up
+bash scripts/kcat.sh install   # kcat (Debian package) for the kcat connector tests
 bash scripts/ollama.sh import-model
 IRA_TEST_GGUF="$(bash scripts/fetch-model.sh)"
 export IRA_TEST_GGUF
