@@ -80,7 +80,7 @@ describe.each(products)('saved objects for $product', ({ product, folder }) => {
   const indexOf = (object: SavedObject): string => {
     const reference = object.references.find((ref) => ref.name === 'kibanaSavedObjectMeta.searchSourceJSON.index');
     const pattern = byId.get(`index-pattern:${reference?.id ?? ''}`);
-    const title = String(pattern?.attributes.title ?? '');
+    const title = pattern?.attributes.title as string | undefined ?? '';
     return title.replace(/\*$/, '');
   };
   const searchSource = (object: SavedObject) =>
@@ -121,7 +121,7 @@ describe.each(products)('saved objects for $product', ({ product, folder }) => {
       expect(mappings.has(index)).toBe(true);
       expect(pattern.attributes.timeFieldName).toBe('@timestamp');
       expect(typeOf(index, '@timestamp')).toBe('date');
-      const formats = JSON.parse(String(pattern.attributes.fieldFormatMap ?? '{}')) as Record<string, unknown>;
+      const formats = JSON.parse((pattern.attributes.fieldFormatMap as string | undefined) ?? '{}') as Record<string, unknown>;
       for (const field of Object.keys(formats)) expect(typeOf(index, field)).toBeDefined();
     }
   });
