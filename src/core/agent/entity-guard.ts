@@ -3,15 +3,18 @@ import type { ResponseAction } from './action';
 import type { GuardVerdict, KnownEntities } from './types';
 
 /**
- * An action may only name hosts, addresses and users that the evidence shows. IPs must match exactly (a model that
- * writes 10.0.0.7 for 10.0.0.17 is hallucinating, not abbreviating); other names match case-insensitively against
- * the collected entities or as a whole word of the alerts' text (messages, rule names, host names). The system
- * description is not evidence here: it lists what exists, not what the incident touched.
+ * An action may only name hosts, addresses and users that a structured entity field of the evidence shows
+ * (collectEntities: host name and IPs, source and destination IP, user name). IPs must match exactly (a model that
+ * writes 10.0.0.7 for 10.0.0.17 is hallucinating, not abbreviating); names match case-insensitively, code point
+ * for code point (no Unicode folding: a Cyrillic 'о' or a full-width digit is a different name). Free text —
+ * messages, rule names, user agents, URLs, command lines — never makes a target, whatever it mentions: it is written
+ * by whoever triggers the alert. The system description is not evidence either: it lists what exists, not what the
+ * incident touched.
  */
 export interface GuardEvidence {
   readonly entities: KnownEntities;
-  /** Lower-cased alert text the names may also come from. */
-  readonly text: string;
+  /** Alert text. Not used to accept a target (see above); callers may still pass it. */
+  readonly text?: string;
 }
 
 const ipv4WithPort = /^((?:\d{1,3}\.){3}\d{1,3})(?::\d{1,5})?$/;
@@ -31,23 +34,23 @@ export function containsWord(haystack: string, needle: string): boolean {
   return false;
 }
 
-function checkTarget(target: string, evidence: GuardEvidence, ips: ReadonlySet<string>): string | null {
+function checkTarget(target: string, ips: ReadonlySet<string>, names: ReadonlySet<string>): string | null {
   const value = target.trim();
   const lower = value.toLowerCase();
   const v4 = ipv4WithPort.exec(value);
   if (v4?.[1] !== undefined) return ips.has(v4[1]) ? null : `IP ${v4[1]} does not appear in the evidence`;
-  if (cidr.test(value)) return containsWord(evidence.text, lower) ? null : `network range ${value} does not appear in the evidence`;
+  if (cidr.test(value)) return `network range ${value} is not an address an alert's entity fields show`;
   if (ipv6.test(value)) return ips.has(lower) ? null : `IP ${value} does not appear in the evidence`;
-  const names = [...evidence.entities.hosts, ...evidence.entities.users, ...evidence.entities.ips];
-  if (names.some((name) => name.toLowerCase() === lower)) return null;
-  return containsWord(evidence.text, lower) ? null : `"${value}" is not a host, IP or user seen in the evidence`;
+  return names.has(lower) ? null : `"${value}" is not a host, IP or user seen in the evidence`;
 }
 
 export function checkEntities(action: ResponseAction, evidence: GuardEvidence): GuardVerdict {
   const ips = new Set(evidence.entities.ips.map((ip) => ip.toLowerCase()));
+  const { hosts, users } = evidence.entities;
+  const names = new Set([...hosts, ...users, ...evidence.entities.ips].map((name) => name.toLowerCase()));
   const reasons: string[] = [];
   for (const target of action.targets) {
-    const reason = checkTarget(target, evidence, ips);
+    const reason = checkTarget(target, ips, names);
     if (reason !== null) reasons.push(reason);
   }
   const targeted = new Set(action.targets.flatMap((target) => findIpv4(target)));

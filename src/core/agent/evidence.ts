@@ -28,9 +28,15 @@ function endpoint(ip: string | undefined, port: number | undefined): string | un
   return port === undefined ? ip : `${ip}:${port}`;
 }
 
+function hostIps(ips: readonly string[] | undefined): string | undefined {
+  if (ips === undefined) return undefined;
+  const shown = ips.slice(0, MAX_ENTITIES_PER_ALERT).join(', ');
+  return ips.length > MAX_ENTITIES_PER_ALERT ? `${shown} (+${ips.length - MAX_ENTITIES_PER_ALERT} more, cut)` : shown;
+}
+
 function describeAlert(alert: NormalizedAlert): Omit<EvidenceItem, 'first' | 'last' | 'count'> {
   const tactics = alert.threat.tactic.name.join(', ');
-  const host = alert.host.name ?? alert.host.ip?.join(', ');
+  const host = alert.host.name ?? hostIps(alert.host.ip);
   return {
     severity: alert.event.severity,
     ...(alert.rule.name === undefined ? {} : { rule: alert.rule.name }),
@@ -88,28 +94,96 @@ export function findIpv4(text: string): string[] {
   return text.match(ipv4Pattern) ?? [];
 }
 
-const entityCap = 500;
+/** Most values of one kind (hosts, IPs, users) one alert contributes to the entities; the rest are counted as cut. */
+export const MAX_ENTITIES_PER_ALERT = 32;
+/** Most values of one kind an incident's entities hold (the guard's list, stored in the agent state). */
+export const MAX_ENTITIES_PER_INCIDENT = 500;
+/** Free-text context: at most this many values per alert, and the first characters of a message scanned. */
+const contextPerAlert = 32;
+const contextScanChars = 4096;
 
-function addAll(target: Set<string>, values: readonly (string | undefined)[]): void {
-  for (const value of values) {
+type Kind = keyof KnownEntities;
+const kinds: readonly Kind[] = ['hosts', 'ips', 'users'];
+
+/**
+ * The structured entity fields of an alert, per kind, de-duplicated and capped at MAX_ENTITIES_PER_ALERT. These
+ * are the only fields that make a target: free text (message, rule names, user agents, URLs, command lines) is
+ * written by whoever triggers the alert and never does. The schema has no process or file-hash fields yet; when it
+ * grows them, they belong here.
+ */
+function structuredOf(alert: NormalizedAlert, cut: { perAlert: number }): Record<Kind, string[]> {
+  const out: Record<Kind, string[]> = { hosts: [], ips: [], users: [] };
+  const add = (kind: Kind, value: string | undefined, seen: Set<string>): void => {
     const trimmed = value?.trim();
-    if (trimmed !== undefined && trimmed !== '' && target.size < entityCap) target.add(trimmed);
-  }
+    if (trimmed === undefined || trimmed === '' || seen.has(trimmed)) return;
+    seen.add(trimmed);
+    if (out[kind].length >= MAX_ENTITIES_PER_ALERT) cut.perAlert += 1;
+    else out[kind].push(trimmed);
+  };
+  add('hosts', alert.host.name, new Set());
+  add('users', alert.user.name, new Set());
+  const ips = new Set<string>();
+  // The flow's parties first: a flooded host.ip list cannot push them out.
+  add('ips', alert.source.ip, ips);
+  add('ips', alert.destination.ip, ips);
+  for (const ip of alert.host.ip ?? []) add('ips', ip, ips);
+  return out;
+}
+
+export interface EntityReport {
+  /** What the entity guard accepts: structured fields only, newest first, capped per alert and per incident. */
+  readonly entities: KnownEntities;
+  /** IPs found only in free text: context the model may be shown, never a valid target. */
+  readonly context: { readonly ips: readonly string[] };
+  /** Values left out: by the per-alert cap, and (older or surplus values) by the per-incident cap. */
+  readonly cut: { perAlert: number; perIncident: number };
 }
 
 /**
- * Known entities plus those in the new alerts (IPs found in alert messages included). The system description is
- * deliberately not a source: an action may only name what the alerts show (design, "Guard"), so a host the
- * description merely lists cannot be isolated on the model's say-so.
+ * Known entities plus the structured entities of the new alerts. The new alerts' values come first and are taken
+ * round-robin across alerts (every alert's first value before any alert's second), so neither an earlier flood in
+ * the stored list nor one alert's flood in this step can crowd out another alert's values; older values fill what
+ * is left of MAX_ENTITIES_PER_INCIDENT. The system description is deliberately not a source: an action may only
+ * name what the alerts show (design, "Guard"), so a host the description merely lists cannot be isolated on the
+ * model's say-so.
  */
-export function collectEntities(known: KnownEntities, alerts: readonly NormalizedAlert[]): KnownEntities {
-  const hosts = new Set(known.hosts);
-  const ips = new Set(known.ips);
-  const users = new Set(known.users);
-  for (const alert of alerts) {
-    addAll(hosts, [alert.host.name]);
-    addAll(ips, [...(alert.host.ip ?? []), alert.source.ip, alert.destination.ip, ...findIpv4(alert.message)]);
-    addAll(users, [alert.user.name]);
+export function collectEntityReport(known: KnownEntities, alerts: readonly NormalizedAlert[]): EntityReport {
+  const cut = { perAlert: 0, perIncident: 0 };
+  const perAlert = alerts.map((alert) => structuredOf(alert, cut));
+  const entities: KnownEntities = { hosts: [], ips: [], users: [] };
+  for (const kind of kinds) {
+    const kept = entities[kind];
+    const seen = new Set<string>();
+    const offer = (value: string): void => {
+      if (seen.has(value)) return;
+      seen.add(value);
+      if (kept.length < MAX_ENTITIES_PER_INCIDENT) kept.push(value);
+      else cut.perIncident += 1;
+    };
+    const longest = perAlert.reduce((max, lists) => Math.max(max, lists[kind].length), 0);
+    for (let rank = 0; rank < longest; rank++) {
+      for (const lists of perAlert) {
+        const value = lists[kind][rank];
+        if (value !== undefined) offer(value);
+      }
+    }
+    for (const value of known[kind]) offer(value);
   }
-  return { hosts: [...hosts], ips: [...ips], users: [...users] };
+  const context = new Set<string>();
+  const structuredIps = new Set(entities.ips);
+  for (const alert of alerts) {
+    let taken = 0;
+    for (const ip of findIpv4(alert.message.slice(0, contextScanChars))) {
+      if (taken >= contextPerAlert || context.size >= MAX_ENTITIES_PER_INCIDENT) break;
+      if (structuredIps.has(ip) || context.has(ip)) continue;
+      context.add(ip);
+      taken += 1;
+    }
+  }
+  return { entities, context: { ips: [...context] }, cut };
+}
+
+/** The entities the guard accepts (see collectEntityReport, which also says what was cut and what is context). */
+export function collectEntities(known: KnownEntities, alerts: readonly NormalizedAlert[]): KnownEntities {
+  return collectEntityReport(known, alerts).entities;
 }
