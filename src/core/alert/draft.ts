@@ -1,6 +1,7 @@
 import { stableHash } from '../hash';
 import { err, type Result } from '../result';
 import type { JsonRecord } from './get-path';
+import { MAX_ALERT_YEAR, MIN_ALERT_YEAR } from './limits';
 import type { AlertFormat, NormalizedAlert } from './schema';
 
 /** What a normaliser gets: the verbatim message and, depending on its shape, the parsed object or the text line. */
@@ -50,7 +51,10 @@ export function contentId(raw: string): string {
 export function missingTimestamp(field: string, value: unknown): Result<never, readonly string[]> {
   if (value === undefined || value === null) return err([`@timestamp: no timestamp (looked in ${field})`]);
   const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 64)) : typeof value;
-  return err([`@timestamp: ${field} holds ${shown}, which is not an ISO-8601 time or an epoch number`]);
+  return err([
+    `@timestamp: ${field} holds ${shown}, which is not an ISO-8601 time or an epoch number ` +
+      `in the years ${MIN_ALERT_YEAR}–${MAX_ALERT_YEAR}`,
+  ]);
 }
 
 export function needsRecord(format: AlertFormat): Result<never, readonly string[]> {

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../result';
+import { boundAlert } from './bound';
 import { detectFormat } from './detect-format';
 import type { Normalizer } from './draft';
 import { normalizeElasticSecurity } from './normalizers/elastic-security';
@@ -47,7 +48,7 @@ export function normalizeAlert(raw: string, hint?: NormalizeHint): Result<Normal
       : { raw, line: input.line },
   );
   if (!candidate.ok) return err(invalid(format, candidate.error));
-  return validateAlert(format, candidate.value);
+  return validateAlert(format, boundAlert(candidate.value));
 }
 
 /**

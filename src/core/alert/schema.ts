@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isIpAddress } from './ip';
+import { inAlertYears } from './timestamp';
 
 /** Every input format ira recognises; `generic-json` is the fallback for JSON objects of unknown origin. */
 export const AlertFormats = [
@@ -14,6 +16,8 @@ export const AlertFormat = z.enum(AlertFormats);
 export type AlertFormat = z.infer<typeof AlertFormat>;
 
 const stringList = z.array(z.string().min(1));
+/** What the engines' `ip` type takes (see ip.ts); anything else would make them refuse the whole document. */
+const ipAddress = z.string().refine(isIpAddress, 'not an IP address');
 
 /**
  * The normalised alert: ECS-aligned field names so analysts can query `ira-alerts` like any other ECS index.
@@ -21,7 +25,9 @@ const stringList = z.array(z.string().min(1));
  * `event.original` keeps the source record verbatim (the exact bytes as text), so nothing is lost in normalisation.
  */
 export const NormalizedAlert = z.object({
-  '@timestamp': z.iso.datetime({ offset: true }),
+  '@timestamp': z.iso
+    .datetime({ offset: true })
+    .refine((text) => inAlertYears(Number(text.slice(0, 4))), 'outside the years 1970–2200'),
   message: z.string(),
   event: z.object({
     kind: z.literal('alert'),
@@ -37,9 +43,14 @@ export const NormalizedAlert = z.object({
     name: z.string().optional(),
     category: z.string().optional(),
   }),
-  host: z.object({ name: z.string().optional(), ip: stringList.optional() }),
-  source: z.object({ ip: z.string().optional(), port: z.number().int().optional() }),
-  destination: z.object({ ip: z.string().optional(), port: z.number().int().optional() }),
+  host: z.object({ name: z.string().optional(), ip: z.array(ipAddress).optional() }),
+  /** `address`: what the source wrote when it is not an IP address (a host name, a mangled value), as in ECS. */
+  source: z.object({ ip: ipAddress.optional(), address: z.string().optional(), port: z.number().int().optional() }),
+  destination: z.object({
+    ip: ipAddress.optional(),
+    address: z.string().optional(),
+    port: z.number().int().optional(),
+  }),
   user: z.object({ name: z.string().optional() }),
   network: z.object({ transport: z.string().optional(), protocol: z.string().optional() }).optional(),
   observer: z.object({ vendor: z.string().optional(), product: z.string().optional() }).optional(),
@@ -53,6 +64,8 @@ export const NormalizedAlert = z.object({
     alert_id: z.string().min(1),
     /** An incident or case id already carried by the source; it wins over correlation. */
     case_id: z.string().optional(),
+    /** Fields cut or moved to make the alert indexable (see bound.ts); `event.original` keeps the source bytes. */
+    truncated: z.array(z.string()).optional(),
   }),
 });
 export type NormalizedAlert = z.infer<typeof NormalizedAlert>;

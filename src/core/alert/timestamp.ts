@@ -8,7 +8,15 @@
  * twin's Snort log writes UTC without saying so, and a guess at the collector's local zone would be worse.
  * Epoch numbers (or decimal text) are seconds, milliseconds, microseconds or nanoseconds by magnitude.
  * Anything else (syslog `Jan 17 09:44:35` without a year, RFC 2822) is refused: no guessing, the caller reports it.
+ *
+ * Times are refused, not clamped, outside the years 1970–2200 (as written) and with offsets beyond ±18:00 (the range
+ * of java.time, which both Elasticsearch and OpenSearch parse dates with): a far-off date is a broken or hostile
+ * clock, and a clamped one would put the alert at a time it never had. The record goes to the dead letters with
+ * its original bytes and a reason that names the field and the range.
  */
+import { MAX_ALERT_YEAR, MIN_ALERT_YEAR } from './limits';
+
+const MAX_OFFSET_MINUTES = 18 * 60;
 
 // Every group is a fixed-width digit run or a small alternation, so matching is linear: no backtracking trap.
 const ISO_LIKE =
@@ -27,6 +35,7 @@ function fromIsoLike(text: string): string | undefined {
   const match = ISO_LIKE.exec(text);
   if (match === null) return undefined;
   const [, year, month, day, hour, minute, second = '00', fraction, zone] = match;
+  if (!inAlertYears(Number(year))) return undefined;
   if (!isRealDate(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second))) {
     return undefined;
   }
@@ -40,7 +49,7 @@ function normaliseOffset(zone: string | undefined): string | undefined {
   if (zone === undefined || zone === 'Z' || zone === 'z') return 'Z';
   const hours = Number(zone.slice(1, 3));
   const minutes = zone.length > 3 ? Number(zone.slice(-2)) : 0;
-  if (hours > 23 || minutes > 59) return undefined;
+  if (minutes > 59 || hours * 60 + minutes > MAX_OFFSET_MINUTES) return undefined;
   return `${zone.slice(0, 3)}:${String(minutes).padStart(2, '0')}`;
 }
 
@@ -56,14 +65,20 @@ function fromEpoch(epoch: number, text: string | undefined): string | undefined 
   if (epoch < 1e11) return fromEpochSeconds(epoch, text ?? String(epoch));
   const milliseconds = epoch < 1e14 ? epoch : epoch < 1e17 ? epoch / 1e3 : epoch / 1e6;
   const date = new Date(Math.floor(milliseconds));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  return Number.isNaN(date.getTime()) || !inAlertYears(date.getUTCFullYear()) ? undefined : date.toISOString();
 }
 
 // Seconds keep their fraction digits as written (Zeek's `ts` has microseconds that a Date would round away).
 function fromEpochSeconds(epoch: number, text: string): string | undefined {
   const whole = Math.floor(epoch);
-  const iso = new Date(whole * 1000).toISOString();
+  const date = new Date(whole * 1000);
+  if (!inAlertYears(date.getUTCFullYear())) return undefined;
+  const iso = date.toISOString();
   const dot = text.indexOf('.');
   const digits = dot >= 0 && !text.includes('e') ? text.slice(dot + 1, dot + 10) : '';
   return digits.length > 0 ? `${iso.slice(0, 19)}.${digits}Z` : iso;
+}
+
+export function inAlertYears(year: number): boolean {
+  return year >= MIN_ALERT_YEAR && year <= MAX_ALERT_YEAR;
 }

@@ -21,6 +21,10 @@ describe('toIsoTimestamp', () => {
     [1664401088804, '2022-09-28T21:38:08.804Z'],
     [1664401088804123, '2022-09-28T21:38:08.804Z'],
     ['1664401088804123456', '2022-09-28T21:38:08.804Z'],
+    // The bounds of the accepted range (1970–2200) and of the offsets (±18:00).
+    [0, '1970-01-01T00:00:00.000Z'],
+    ['2200-12-31T23:59:59.999Z', '2200-12-31T23:59:59.999Z'],
+    ['2024-01-01T10:00:00-18:00', '2024-01-01T10:00:00-18:00'],
   ])('%p → %s', (input, expected) => {
     const output = toIsoTimestamp(input);
     expect(output).toBe(expected);
@@ -33,6 +37,15 @@ describe('toIsoTimestamp', () => {
     ['February 30th', '2024-02-30T00:00:00Z'],
     ['hour 24', '2024-01-01T24:00:00Z'],
     ['offset hour 24', '2024-01-01T10:00:00+2400'],
+    // Outside what both engines' date parser takes (java.time offsets are ±18:00) or outside the sane years.
+    ['offset beyond ±18:00', '2024-01-01T10:00:00+19:00'],
+    ['offset -18:30', '2024-01-01T10:00:00-18:30'],
+    ['the year 5138 (the audit\'s poisoned clock)', '5138-11-16T09:46:40Z'],
+    ['epoch seconds in the year 5138', 99_999_999_999],
+    ['epoch milliseconds in the year 2255', Number.MAX_SAFE_INTEGER],
+    ['before 1970', '1969-12-31T23:59:59Z'],
+    ['the year 0001', '0001-01-01T00:00:00Z'],
+    ['after 2200', '2201-01-01T00:00:00Z'],
     ['negative epoch', -1],
     ['not a number', Number.NaN],
     ['empty text', ''],

@@ -153,7 +153,7 @@ describe('wazuh normaliser, 4.x alerts with rule.mitre (AIT-ADS "fox")', () => {
       issues: ['@timestamp: no timestamp (looked in timestamp | @timestamp)'],
     });
     expect(normalizeRejected(JSON.stringify({ ...record, timestamp: 'Jan 17 09:44:35' })).issues).toEqual([
-      '@timestamp: timestamp | @timestamp holds "Jan 17 09:44:35", which is not an ISO-8601 time or an epoch number',
+      '@timestamp: timestamp | @timestamp holds "Jan 17 09:44:35", which is not an ISO-8601 time or an epoch number in the years 1970–2200',
     ]);
   });
 });
