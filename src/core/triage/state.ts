@@ -89,12 +89,21 @@ function invalid(message: string): never {
  * on it is what the previous run decided. Merged incidents are skipped (their figures live in the survivor). Closed
  * incidents with a case id are remembered so the case reopens under the same id. Repeat folding starts afresh:
  * signatures are not stored, so the first sighting of each signature after a restart counts as unique.
+ * `ingestMs` (the time of the restart, e.g. the broker's time) bounds the stored times: see maxClockAheadMs.
  */
-export function hydrateTriageState(options: TriageOptions, incidents: readonly Incident[]): TriageState {
+export function hydrateTriageState(options: TriageOptions, incidents: readonly Incident[], ingestMs?: number): TriageState {
   const state = createTriageState(options);
+  // A stored time beyond the skew bound (written before the bound existed, or by a wrong clock) is cut to the
+  // bound, so one poisoned incident cannot hold the clock in the future after a restart.
+  const latest = ingestMs !== undefined && Number.isFinite(ingestMs) ? ingestMs + state.maxClockAheadMs : Number.POSITIVE_INFINITY;
   const sorted = incidents
     .map(recordFromIncident)
     .filter((r): r is IncidentRecord => r !== undefined && r.status !== 'merged')
+    .map((r) => {
+      if (r.lastMs > latest) r.lastMs = latest;
+      if (r.firstMs > r.lastMs) r.firstMs = r.lastMs;
+      return r;
+    })
     .sort((a, b) => a.lastMs - b.lastMs);
   for (const record of sorted) {
     if (record.lastMs > state.watermark) state.watermark = record.lastMs;

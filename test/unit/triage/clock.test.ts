@@ -1,4 +1,4 @@
-import { createTriageState, triageBatch, DEFAULT_TRIAGE_OPTIONS } from '../../../src/core/triage';
+import { createTriageState, hydrateTriageState, triageBatch, DEFAULT_TRIAGE_OPTIONS } from '../../../src/core/triage';
 import { BASE_MS, HOUR, MINUTE, alert, change } from './helpers';
 
 /** An alert whose @timestamp is `iso`, otherwise like `alert(spec)`. */
@@ -67,5 +67,20 @@ describe('poisoned clock', () => {
     const state = createTriageState({ windowMs: HOUR });
     const out = triageBatch(state, [alert({ id: 'a', at: 0, host: 'h' })]);
     expect(out.results[0]!.clockSkewMs).toBeUndefined();
+  });
+});
+
+describe('poisoned clock across a restart', () => {
+  it('a stored incident dated in the future does not stop time-based closing after hydration at ingest time', () => {
+    const before = createTriageState({ windowMs: HOUR });
+    // Stored by a version without the skew bound: one incident with last_seen in 5138, one real.
+    const real = triageBatch(before, [alert({ id: 'real', at: 0, host: 'web01' })]).changes[0]!.incident;
+    const poisoned = triageBatch(before, [dated('poison', '5138-11-16T09:46:40.000Z', 'evil')]).changes.find((c) => c.kind === 'opened')!.incident;
+    const state = hydrateTriageState({ windowMs: HOUR }, [real, { ...poisoned, status: 'open' }], ingestAt(5));
+    const joined = triageBatch(state, [alert({ id: 'real2', at: 10, host: 'web01', rule: 'R2' })], [ingestAt(10)]);
+    expect(joined.results[0]!.incidentId).toBe(real.id);
+    const past = triageBatch(state, [alert({ id: 'x', at: 200, host: 'db01' })], [ingestAt(200)]);
+    expect(change(past, real.id).incident.status).toBe('closed');
+    expect(change(past, poisoned.id).incident.status).toBe('closed');
   });
 });
