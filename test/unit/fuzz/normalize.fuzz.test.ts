@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { AlertFormats, detectFormat, normalizeAlert, parseInput, type AlertFormat } from '../../../src/core/alert';
+import { detectFileFormat, headLines } from '../../../src/core/sources/detect-file-format';
 import { deepJson, FUZZ, hostileValue, JSON_FIXTURES, mutatedJsonAlert, mutatedLine } from './arbitraries';
 import { expectSafeOutcome } from './invariants';
 
@@ -59,5 +60,22 @@ describe('intake fuzzing: arbitrary input never throws and never yields an unind
           : `{"_index":"x","_id":${JSON.stringify(id) ?? 'null'},"_source":${raw}}`,
       );
     fc.assert(fc.property(enveloped, normalizeEveryWay), FUZZ);
+  });
+
+  it('file format detection: any text gives one of the formats with its evidence', () => {
+    const formats = new Set(['ait-csv', 'json-array', 'json-document', 'lines', 'unsupported-csv', 'empty']);
+    const text = fc.oneof(
+      fc.string({ maxLength: 2000 }),
+      fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('time,name,ip,host,short,time_label,event_label', '[', '{', '\r')), { maxLength: 30 }).map((lines) => lines.join('\n')),
+      bytesAsText,
+    );
+    fc.assert(
+      fc.property(text, (value) => {
+        const guess = detectFileFormat(headLines(value));
+        expect(formats.has(guess.format)).toBe(true);
+        expect(guess.evidence).not.toBe('');
+      }),
+      FUZZ,
+    );
   });
 });
