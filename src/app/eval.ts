@@ -4,6 +4,8 @@ import type { Config } from '../config';
 import type { Progress } from '../core/ports/progress';
 import { loadDataset } from '../eval/load-dataset';
 import { runEval, type EvalMethod, type EvalRun, type ReplayCase } from '../eval/run-eval';
+
+export { EvalMethods, type EvalMethod } from '../eval/run-eval';
 import { writeResults, type WrittenResults } from '../eval/write-results';
 import type { Logger } from '../logger';
 import type { BudgetOverrides } from '../replay/replay-settings';

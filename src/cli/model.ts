@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { pullModel } from '../adapters/model/pull-model';
-import { resolveModelPath } from '../adapters/model/resolve-model-path';
+import { pullModel, resolveModelPath } from '../app/model';
 import { ExitCodes, cliLogger, loadConfigOrReport, reportFailure, writeLine, type CliIo } from './io';
 
 export const modelUsage = `usage: ira model pull [--small]

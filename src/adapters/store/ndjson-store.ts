@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCodes, IraError } from '../../errors';
 import { getPath } from '../../core/alert/get-path';
+import { mappingRefusal, templateFields, writtenDocuments, type TemplateFields } from './mapping-check';
 import type {
   Document,
   DocumentStore,
@@ -158,6 +159,7 @@ export class NdjsonStore implements DocumentStore {
   readonly directory: string;
   private readonly indices = new Map<string, IndexData>();
   private readonly templates = new Map<string, IndexTemplate>();
+  private readonly typedFields = new Map<string, TemplateFields>();
   private seqNo = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -219,8 +221,11 @@ export class NdjsonStore implements DocumentStore {
 
   ensureTemplates(templates: readonly IndexTemplate[], signal: AbortSignal): Promise<void> {
     this.check(signal);
-    // Files have no mappings; the templates are kept so a later export to an engine could apply them.
-    for (const template of templates) this.templates.set(template.name, template);
+    // Files have no mappings: the templates' typed fields are checked on write, as the engines would.
+    for (const template of templates) {
+      this.templates.set(template.name, template);
+      this.typedFields.set(template.name, templateFields(template));
+    }
     return Promise.resolve();
   }
 
@@ -228,7 +233,11 @@ export class NdjsonStore implements DocumentStore {
     return this.exclusive(async () => {
       this.check(signal);
       const touched = new Set<string>();
-      const outcomes = operations.map((operation) => {
+      const outcomes = operations.map((operation): WriteOutcome => {
+        const refusal = writtenDocuments(operation)
+          .map((document) => mappingRefusal(this.typedFields.values(), operation.index, document))
+          .find((reason) => reason !== undefined);
+        if (refusal !== undefined) return { status: 'rejected', id: operation.id, statusCode: 400, errorType: 'document_parsing_exception', reason: refusal };
         const outcome = applyWrite(this.indexData(operation.index).entries, operation, () => ++this.seqNo);
         if (outcome.status === 'written') touched.add(operation.index);
         return outcome;
@@ -251,21 +260,24 @@ export class NdjsonStore implements DocumentStore {
     }
   }
 
-  get(index: string, id: string, signal: AbortSignal): Promise<StoredDocument | undefined> {
+  // Async like the engines' adapters: a closed store or an aborted signal is a rejected promise, never a throw.
+  async get(index: string, id: string, signal: AbortSignal): Promise<StoredDocument | undefined> {
+    await Promise.resolve();
     this.check(signal);
     const entry = this.indices.get(index)?.entries.get(id);
-    if (entry === undefined) return Promise.resolve(undefined);
-    return Promise.resolve({ id, index, source: structuredClone(entry.source), seqNo: entry.seqNo, primaryTerm: entry.primaryTerm });
+    if (entry === undefined) return undefined;
+    return { id, index, source: structuredClone(entry.source), seqNo: entry.seqNo, primaryTerm: entry.primaryTerm };
   }
 
-  search(request: SearchRequest, signal: AbortSignal): Promise<SearchResult> {
+  async search(request: SearchRequest, signal: AbortSignal): Promise<SearchResult> {
+    await Promise.resolve();
     this.check(signal);
     return Promise.resolve(searchEntries(request, this.indices.get(request.index)?.entries ?? new Map<string, Entry>(), request.index));
   }
 
-  refresh(_index: string, signal: AbortSignal): Promise<void> {
+  async refresh(_index: string, signal: AbortSignal): Promise<void> {
+    await Promise.resolve();
     this.check(signal);
-    return Promise.resolve();
   }
 
   /** Every document of an index in first-write order (for reports). */
