@@ -4,6 +4,7 @@ import { createKafkaProducer } from '../adapters/kafka/kafka-producer';
 import { defaultConnectorsDir, loadConnectors } from '../adapters/kafka/connectors';
 import { ensureTopics } from '../adapters/kafka/topics';
 import { createDocumentStore } from '../adapters/store/create-document-store';
+import type { EngineDocumentStore } from '../adapters/store/http-document-store';
 import { indexTemplates } from '../adapters/store/index-templates';
 import type { Config } from '../config';
 import type { MessageProducer } from '../core/ports/messaging';
@@ -16,7 +17,7 @@ import type { ServeContext } from './serve-context';
 import { startTriageStage } from './triage-stage';
 import { untilReady } from './until-ready';
 
-async function prepare(config: Config, kafka: Kafka, store: DocumentStore, logger: Logger, signal: AbortSignal): Promise<void> {
+async function prepare(config: Config, kafka: Kafka, store: EngineDocumentStore, logger: Logger, signal: AbortSignal): Promise<void> {
   const connectors = loadConnectors(config.kafka.connectorsDir ?? defaultConnectorsDir());
   const elsewhere = connectors.filter((connector) => connector.topic !== config.kafka.topics.alerts);
   logger.info('connectors-loaded', { count: connectors.length, ids: connectors.map((connector) => connector.id) });
@@ -24,6 +25,9 @@ async function prepare(config: Config, kafka: Kafka, store: DocumentStore, logge
     logger.warn('connectors-other-topic', { topic: config.kafka.topics.alerts, ids: elsewhere.map((connector) => connector.id) });
   }
   await untilReady('index-templates', () => store.ensureTemplates(indexTemplates(config.store.indexPrefix), signal), logger, signal);
+  const lifecycle = { prefix: config.store.indexPrefix, retentionDays: config.store.alertsRetentionDays };
+  const retention = await untilReady('index-lifecycle', () => store.ensureLifecycle(lifecycle, signal), logger, signal);
+  logger.info('index-lifecycle', { ...retention });
   if (config.kafka.createTopics) {
     const { topics, topicPartitions } = config.kafka;
     const names = [topics.alerts, topics.dlq, topics.incidentEvents, ...(config.kafka.publishActions ? [topics.actions] : [])];

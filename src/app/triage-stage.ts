@@ -19,7 +19,7 @@ export async function startTriageStage(context: ServeContext): Promise<TriageSta
   const windowMs = config.triage.windowMinutes * 60_000;
   const state = await untilReady(
     'hydrate-triage',
-    () => hydrateFromStore(store, indices.incidents, { windowMs, limit: DEFAULT_TRIAGE_OPTIONS.maxTrackedIncidents }, logger, signal),
+    () => hydrateFromStore(store, indices.incidents, { windowMs, limit: DEFAULT_TRIAGE_OPTIONS.maxTrackedIncidents, nowMs: Date.now() }, logger, signal),
     logger,
     signal,
   );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DocumentStore, SearchFilter } from '../../core/ports/store';
-import { hydrateTriageState, type Incident, type TriageOptions, type TriageState } from '../../core/triage';
+import { DEFAULT_TRIAGE_OPTIONS, hydrateTriageState, type Incident, type TriageOptions, type TriageState } from '../../core/triage';
 import type { Logger } from '../../logger';
 
 const StoredIncident = z.object({
@@ -21,6 +21,8 @@ const StoredIncident = z.object({
   rules: z.array(z.string()),
   formats: z.array(z.string()),
   version: z.number().int(),
+  entities_truncated: z.number().optional(),
+  related: z.array(z.string()).optional(),
 });
 
 const PAGE = 1000;
@@ -28,15 +30,18 @@ const PAGE = 1000;
 /**
  * Loads the incidents a restarted triage must continue: open ones, and closed ones carrying a case id (a later
  * alert of the case reopens them), whose last alert falls within one correlation window of the newest incident.
- * The window is measured in alert time, not wall time, so a replay of old data resumes the same way.
+ * The window is measured in alert time, not wall time, so a replay of old data resumes the same way; an incident
+ * whose last alert claims a time beyond `nowMs + maxAheadMs` (a poisoned clock stored before the skew bound) is not
+ * taken as the newest, or it would hide every real one.
  */
 export async function loadRecentIncidents(
   store: DocumentStore,
   index: string,
-  options: { windowMs: number; limit: number },
+  options: { windowMs: number; limit: number; nowMs: number; maxAheadMs: number },
   signal: AbortSignal,
 ): Promise<Incident[]> {
-  const newest = await store.search({ index, sort: [{ field: 'last_seen', order: 'desc' }], size: 1 }, signal);
+  const plausible: SearchFilter = { kind: 'range', field: 'last_seen', lte: new Date(options.nowMs + options.maxAheadMs).toISOString() };
+  const newest = await store.search({ index, filters: [plausible], sort: [{ field: 'last_seen', order: 'desc' }], size: 1 }, signal);
   const latest = newest.hits[0]?.source.last_seen;
   if (typeof latest !== 'string' || Number.isNaN(Date.parse(latest))) return [];
   const since = new Date(Date.parse(latest) - options.windowMs).toISOString();
@@ -65,14 +70,15 @@ export async function loadRecentIncidents(
 export async function hydrateFromStore(
   store: DocumentStore,
   index: string,
-  options: TriageOptions & { limit: number },
+  options: TriageOptions & { limit: number; nowMs: number },
   logger: Logger,
   signal: AbortSignal,
 ): Promise<TriageState> {
   // A search sees only refreshed segments: without this, a restart within a second of the previous run's last
   // writes misses those incidents and opens duplicates of them.
   await store.refresh(index, signal);
-  const incidents = await loadRecentIncidents(store, index, { windowMs: options.windowMs, limit: options.limit }, signal);
+  const maxAheadMs = options.maxClockAheadMs ?? DEFAULT_TRIAGE_OPTIONS.maxClockAheadMs;
+  const incidents = await loadRecentIncidents(store, index, { windowMs: options.windowMs, limit: options.limit, nowMs: options.nowMs, maxAheadMs }, signal);
   logger.info('triage-hydrated', { incidents: incidents.length, open: incidents.filter((i) => i.status === 'open').length });
-  return hydrateTriageState(options, incidents);
+  return hydrateTriageState(options, incidents, options.nowMs);
 }

@@ -35,6 +35,11 @@ interface Decoded {
   rejected: OutboundMessage[];
 }
 
+function brokerTime(message: InboundMessage): number | undefined {
+  const ms = Number(message.timestamp);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 function decode(messages: readonly InboundMessage[]): Decoded {
   const decoded: Decoded = { alerts: [], rejected: [] };
   for (const source of messages) {
@@ -120,7 +125,9 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
   async function handleChunk(messages: InboundMessage[], control: BatchControl): Promise<boolean> {
     counters.consumed += messages.length;
     const decoded = decode(messages);
-    const triage = triageBatch(options.state, decoded.alerts.map((entry) => entry.alert));
+    // The broker's timestamp is the ingest time the triage clock trusts over an alert's own claim of time.
+    const ingest = decoded.alerts.map((entry) => brokerTime(entry.source));
+    const triage = triageBatch(options.state, decoded.alerts.map((entry) => entry.alert), ingest);
     for (const change of triage.changes) pending.set(change.incident.id, change.incident);
     const at = now().toISOString();
 
