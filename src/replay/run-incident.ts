@@ -1,5 +1,5 @@
 import { isTerminal } from '../core/agent/recovery-state';
-import { initialAgentState, type AgentState, type ConjectureRevision, type Recommendation, type StepInput, type StepOutcome } from '../core/agent/types';
+import { initialAgentState, type AgentState, type ConjectureRevision, type Recommendation, type StepInput, type StepOutcome, type TriageView } from '../core/agent/types';
 import type { NormalizedAlert } from '../core/alert/schema';
 import { describeError, isAbortError } from '../errors';
 import type { StopReason } from '../report/model';
@@ -17,6 +17,8 @@ export interface IncidentLoopOptions {
   readonly maxSteps: number;
   readonly chunkSize: number;
   readonly systemDescription?: string;
+  /** Triage's score and tactics of the incident, given to every step (the disagreement guard). */
+  readonly triage?: TriageView;
 }
 
 export interface IncidentLoopResult {
@@ -78,6 +80,7 @@ export async function runIncident(
     const input: StepInput = {
       alerts: given,
       ...(index === 0 && options.systemDescription !== undefined ? { systemDescription: options.systemDescription } : {}),
+      ...(options.triage === undefined ? {} : { triage: options.triage }),
     };
     hooks.beforeStep?.(event);
     let outcome: StepOutcome;

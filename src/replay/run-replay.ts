@@ -61,7 +61,12 @@ async function replayIncident(options: ReplayOptions, item: TriagedIncident, pos
     item.incident.id,
     item.alerts,
     options.runner,
-    { maxSteps: options.budget.maxSteps, chunkSize: options.budget.chunkSize, ...(system === undefined ? {} : { systemDescription: system }) },
+    {
+      maxSteps: options.budget.maxSteps,
+      chunkSize: options.budget.chunkSize,
+      ...(system === undefined ? {} : { systemDescription: system }),
+      triage: { score: item.incident.score, tactics: item.incident.tactics },
+    },
     {
       beforeStep: (event) => options.progress.update(event.index, event.plannedSteps, `${label}: agent step ${event.index + 1}`),
       onStep: async (outcome, event) => {

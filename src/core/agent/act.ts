@@ -40,6 +40,18 @@ export function initialDraft(base: AgentState): Draft {
   };
 }
 
+/** Per candidate with cut rollouts: how many were charged H in Q and how many never started (docs/agent.md). */
+function cutRollouts(candidates: readonly CandidateReport[]): string {
+  return candidates
+    .flatMap((item, index) => {
+      if (item.unfinishedRollouts === 0) return [];
+      const charged = item.chargedRollouts ?? 0;
+      const scored = item.q === null ? ', unscored' : '';
+      return [`#${index + 1} ${item.action.kind} ${item.unfinishedRollouts} (${charged} charged H, ${item.unfinishedRollouts - charged} not started${scored})`];
+    })
+    .join('; ');
+}
+
 function rationale(context: StepContext, draft: Draft, decision: Decision): string {
   const parts: string[] = [];
   if (decision.kind === 'abstain') parts.push(`Abstained (${decision.code}): ${decision.reason}.`);
@@ -53,6 +65,8 @@ function rationale(context: StepContext, draft: Draft, decision: Decision): stri
   }
   const rejected = draft.candidates.filter((item) => item.guard.verdict === 'reject').length;
   if (rejected > 0) parts.push(`${rejected} candidate(s) rejected by the entity guard.`);
+  const cut = cutRollouts(draft.candidates);
+  if (cut !== '') parts.push(`Rollouts cut by the budget: ${cut}.`);
   if (context.meter.exhausted !== null) parts.push(`Budget exhausted: ${context.meter.exhausted}; finished with what was scored.`);
   for (const note of draft.notes) parts.push(`Note: ${note}.`);
   return parts.join(' ');

@@ -1,48 +1,50 @@
 import { sampleCandidates, type Sampling } from './candidates';
-import { argmin, consistency } from './consistency';
 import type { StepContext } from './context';
-import { checkEntities } from './entity-guard';
+import { screenCandidates } from './guard';
 import { runPool } from './pool';
 import type { HistoryLine } from './prompt-values';
 import type { RecoveryState } from './recovery-state';
 import { rollout, type RolloutResult } from './rollout';
-import type { AbstainCode, CandidateReport } from './types';
-import type { PlanView, ProposedAction } from './world-model';
+import type { CandidateReport } from './types';
+import type { PlanView } from './world-model';
 
 /**
- * Planning and the guards (design "The agent step" 3–4): N distinct candidates; the entity guard drops candidates
- * naming what the evidence does not show; M rollouts per remaining candidate, concurrently; Q = mean length;
- * NOMS consistency over the Qs; argmin, ties to the first sampled.
+ * Planning (design "The agent step" 3): N distinct candidates, screened by the entity guard (guard.ts) so a rejected
+ * one costs no rollouts; M rollouts per remaining candidate, scheduled round by round; Q per candidate. Deciding
+ * what to do with the scores is the guard's job.
  */
 export interface PlanResult {
   readonly candidates: CandidateReport[];
-  readonly chosen: number | null;
-  readonly consistency: number | null;
-  readonly abstain: { code: AbstainCode; reason: string } | null;
+  readonly sampling: Sampling;
+  /** False when planning is switched off (or nothing passed the entity guard): no candidate was scored. */
+  readonly scored: boolean;
 }
 
-function report(proposed: ProposedAction, context: StepContext): CandidateReport {
-  return {
-    action: proposed.action,
-    explanation: proposed.explanation,
-    q: null,
-    rollouts: [],
-    unfinishedRollouts: 0,
-    guard: checkEntities(proposed.action, context.guardEvidence),
-  };
+/** What became of one rollout: finished with a length, cut by a budget after it started, or never started. */
+export type RolloutOutcome = RolloutResult | { kind: 'not-started' };
+
+export type RolloutScore = Pick<CandidateReport, 'q' | 'rollouts' | 'unfinishedRollouts' | 'chargedRollouts'>;
+
+/**
+ * Q of one candidate from its rollouts (docs/agent.md "Rollouts cut by a budget"). A rollout cut after it started
+ * was cut because it was still running, i.e. it tends to be a long one: dropping it would make the candidate look
+ * shorter than it is, so it is charged H, the most a rollout can cost. A rollout that never started carries no
+ * information and was not selected by its length, so it is left out. No finished rollout → unscored (q null).
+ */
+export function scoreRollouts(outcomes: readonly RolloutOutcome[], horizon: number): RolloutScore {
+  const rollouts = outcomes.flatMap((outcome) => (outcome.kind === 'finished' ? [outcome.length] : []));
+  const charged = outcomes.filter((outcome) => outcome.kind === 'unfinished').length;
+  const unfinishedRollouts = outcomes.length - rollouts.length;
+  const total = rollouts.reduce((sum, length) => sum + length, 0) + charged * horizon;
+  const q = rollouts.length === 0 ? null : total / (rollouts.length + charged);
+  return { q, rollouts, unfinishedRollouts, chargedRollouts: charged };
 }
 
-function noCandidates(context: StepContext, sampling: Sampling): PlanResult {
-  const budget = context.meter.exhausted;
-  const [code, reason]: [AbstainCode, string] =
-    budget !== null
-      ? ['budget', `no candidate action before the budget ran out: ${budget}`]
-      : sampling.invalid > 0
-        ? ['invalid-answer', `no valid candidate action in ${sampling.attempts} attempts: ${sampling.lastProblem ?? ''}`]
-        : ['no-candidates', `no new candidate action in ${sampling.attempts} attempts (${sampling.duplicates} repeated earlier ones)`];
-  return { candidates: [], chosen: null, consistency: null, abstain: { code, reason } };
-}
-
+/**
+ * Rollout m of every candidate runs before rollout m + 1 of any (round-robin), so a budget that runs out cuts the
+ * last round of every candidate alike rather than every rollout of the later candidates. The keys (and so the seeds)
+ * are those of the candidate and the rollout index, whatever the order.
+ */
 async function score(
   context: StepContext,
   view: PlanView,
@@ -50,39 +52,20 @@ async function score(
   history: readonly HistoryLine[],
   reports: CandidateReport[],
 ): Promise<CandidateReport[]> {
-  const passing = reports.map((item, index) => ({ item, index })).filter(({ item }) => item.guard.verdict === 'pass');
-  const tasks = passing.flatMap(({ item, index }) =>
-    Array.from({ length: context.config.rollouts }, (_, m) => () =>
-      rollout(context, view, state, item.action, history, `rollout:${index}:${m}`),
-    ),
-  );
-  const results: RolloutResult[] = await runPool(tasks, context.config.rolloutConcurrency);
-  return reports.map((item, index) => {
-    const position = passing.findIndex((entry) => entry.index === index);
-    if (position < 0) return item;
-    const mine = results.slice(position * context.config.rollouts, (position + 1) * context.config.rollouts);
-    const lengths = mine.flatMap((result) => (result.kind === 'finished' ? [result.length] : []));
-    const q = lengths.length === 0 ? null : lengths.reduce((sum, length) => sum + length, 0) / lengths.length;
-    return { ...item, q, rollouts: lengths, unfinishedRollouts: mine.length - lengths.length };
+  const passing = reports.flatMap((item, index) => (item.guard.verdict === 'pass' ? [index] : []));
+  const rounds = Array.from({ length: context.config.rollouts }, (_, m) => m);
+  const slots = rounds.flatMap((m) => passing.map((index) => ({ index, m })));
+  const tasks = slots.map(({ index, m }) => async (): Promise<RolloutOutcome> => {
+    const action = reports[index]?.action;
+    if (context.meter.exhausted !== null || action === undefined) return { kind: 'not-started' };
+    return rollout(context, view, state, action, history, `rollout:${index}:${m}`);
   });
-}
-
-function decide(context: StepContext, reports: CandidateReport[]): PlanResult {
-  const scored = reports.map((item, index) => ({ q: item.q, index })).filter((entry): entry is { q: number; index: number } => entry.q !== null);
-  if (scored.length === 0) {
-    const reason = context.meter.exhausted ?? 'no rollout finished';
-    return { candidates: reports, chosen: null, consistency: null, abstain: { code: 'budget', reason: `no candidate could be scored: ${reason}` } };
-  }
-  const lambda = consistency(
-    scored.map((entry) => entry.q),
-    context.config.consistencyBeta,
-  );
-  const best = scored[argmin(scored.map((entry) => entry.q))]?.index ?? null;
-  if (lambda !== null && lambda <= context.config.consistencyGamma) {
-    const reason = `needs analyst: rollouts disagree (consistency ${lambda.toFixed(3)} ≤ γ ${context.config.consistencyGamma})`;
-    return { candidates: reports, chosen: null, consistency: lambda, abstain: { code: 'inconsistent', reason } };
-  }
-  return { candidates: reports, chosen: best, consistency: lambda, abstain: null };
+  const results = await runPool(tasks, context.config.rolloutConcurrency);
+  return reports.map((item, index) => {
+    if (!passing.includes(index)) return item;
+    const mine = results.filter((_, position) => slots[position]?.index === index);
+    return { ...item, ...scoreRollouts(mine, context.config.depth) };
+  });
 }
 
 export async function plan(
@@ -93,13 +76,8 @@ export async function plan(
 ): Promise<PlanResult> {
   const wanted = context.config.features.planning ? context.config.candidates : 1;
   const sampling = await sampleCandidates(context, view, state, history, wanted);
-  if (sampling.candidates.length === 0) return noCandidates(context, sampling);
-  const reports = sampling.candidates.map((proposed) => report(proposed, context));
-  const firstPassing = reports.findIndex((item) => item.guard.verdict === 'pass');
-  if (firstPassing < 0) {
-    const reasons = [...new Set(reports.flatMap((item) => item.guard.reasons))].join('; ');
-    return { candidates: reports, chosen: null, consistency: null, abstain: { code: 'entity-guard', reason: `needs analyst: every candidate names entities absent from the evidence (${reasons})` } };
-  }
-  if (!context.config.features.planning) return { candidates: reports, chosen: firstPassing, consistency: null, abstain: null };
-  return decide(context, await score(context, view, state, history, reports));
+  const reports = screenCandidates(sampling.candidates, context.guardEvidence);
+  const anyPassing = reports.some((item) => item.guard.verdict === 'pass');
+  if (!context.config.features.planning || !anyPassing) return { candidates: reports, sampling, scored: false };
+  return { candidates: await score(context, view, state, history, reports), sampling, scored: true };
 }

@@ -4,6 +4,7 @@ import type { IncidentAnswer } from './answers';
 import { beginStep } from './build-step-context';
 import { conclude, initialDraft, type Draft } from './act';
 import type { AgentDeps, StepContext } from './context';
+import { guardPlan, noIncidentDecision } from './guard';
 import { perceive } from './perceive';
 import { plan } from './plan';
 import { historyLines } from './prompt-values';
@@ -28,7 +29,7 @@ async function perceiveStep(context: StepContext, draft: Draft, input: StepInput
   if (!fresh && draft.analysis !== null) {
     if (!draft.analysis.isIncident) {
       // Nothing new since the analysis said "no incident": planning now would act on a non-incident.
-      return { draft, stop: abstain('no-incident', `no new evidence since the analysis found no incident: ${draft.analysis.description}`) };
+      return { draft, stop: noIncidentDecision(`no new evidence since the analysis found no incident: ${draft.analysis.description}`, draft.analysis.description, input.triage) };
     }
     return { draft: { ...draft, notes: [...draft.notes, 'no new evidence: the previous analysis was kept'] }, answer: null };
   }
@@ -46,7 +47,7 @@ async function perceiveStep(context: StepContext, draft: Draft, input: StepInput
   const ignored = !responded && Object.values(answer.state).some(Boolean);
   const notes = ignored ? [...draft.notes, 'perceived recovery stages ignored: nothing has been done in response yet'] : draft.notes;
   const next = { ...draft, analysis, current, notes };
-  if (!answer.incident) return { draft: next, stop: abstain('no-incident', `the evidence shows no incident: ${answer.description}`) };
+  if (!answer.incident) return { draft: next, stop: noIncidentDecision(`the evidence shows no incident: ${answer.description}`, answer.description, input.triage) };
   if (isTerminal(next.current)) return { draft: next, stop: abstain('recovered', 'the evidence shows all six recovery stages done') };
   return { draft: next, answer };
 }
@@ -85,12 +86,10 @@ export async function runAgentStep(
   const view: PlanView = { description: draft.analysis?.description ?? '', conjecture: draft.conjecture };
   const history = historyLines(draft.base.history);
   const planned = await plan(context, view, draft.current, history);
-  const scored: Draft = { ...draft, candidates: planned.candidates, consistency: planned.consistency };
-  const chosen = planned.chosen === null ? undefined : planned.candidates[planned.chosen];
-  if (planned.abstain !== null || chosen === undefined) {
-    const decision = planned.abstain ?? { code: 'no-candidates' as const, reason: 'nothing was chosen' };
-    return conclude(context, scored, abstain(decision.code, decision.reason), 'planner');
-  }
+  const guarded = guardPlan(context, planned);
+  const scored: Draft = { ...draft, candidates: planned.candidates, consistency: guarded.consistency, notes: [...draft.notes, ...guarded.notes] };
+  const chosen = guarded.chosen === null ? undefined : planned.candidates[guarded.chosen];
+  if (guarded.decision.kind === 'abstain' || chosen === undefined) return conclude(context, scored, guarded.decision, 'planner');
   const committed = await predictState(context, view, draft.current, chosen.action, history, 'commit', true);
   const notes = committed.ok ? scored.notes : [...scored.notes, `next state not predicted (${committed.message}); kept the current state`];
   return conclude(context, { ...scored, notes }, { kind: 'act', action: chosen.action }, 'planner', committed.ok ? committed.value : null);

@@ -74,10 +74,17 @@ export type GuardVerdict = z.infer<typeof GuardVerdict>;
 export const CandidateReport = z.object({
   action: ResponseAction,
   explanation: z.string(),
-  /** Mean rollout length; null when the candidate was rejected by a guard or no rollout finished. */
+  /**
+   * Estimated recovery cost: the mean of the finished rollouts' lengths and H for each rollout a budget cut after it
+   * started (docs/agent.md "Rollouts cut by a budget"); null when a guard rejected the candidate or no rollout finished.
+   */
   q: z.number().nullable(),
+  /** Lengths of the rollouts that finished. */
   rollouts: z.array(z.number().int().positive()),
+  /** Rollouts cut by a budget: started and cut (charged H in q) or never started (no information, not in q). */
   unfinishedRollouts: count,
+  /** Of the cut rollouts, those that had started and were charged H in q. */
+  chargedRollouts: count.optional(),
   guard: GuardVerdict,
 });
 export type CandidateReport = z.infer<typeof CandidateReport>;
@@ -90,6 +97,7 @@ export const AbstainCodes = [
   'no-candidates',
   'invalid-answer',
   'budget',
+  'disagreement',
 ] as const;
 export const AbstainCode = z.enum(AbstainCodes);
 export type AbstainCode = z.infer<typeof AbstainCode>;
@@ -217,6 +225,13 @@ export interface StepInput {
   readonly feedback?: readonly AnalystFeedback[];
   /** Replaces the stored description when given (operators describe the network once per incident or per site). */
   readonly systemDescription?: string;
+  /** Triage's view of the incident (score 0–100, ATT&CK tactics of its alerts), for the disagreement guard. */
+  readonly triage?: TriageView;
+}
+
+export interface TriageView {
+  readonly score: number;
+  readonly tactics: readonly string[];
 }
 
 export interface StepOutcome {

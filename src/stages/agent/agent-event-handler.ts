@@ -1,5 +1,6 @@
 import { runAgentStep, type AgentConfig, type AgentDeps, type StepOutcome } from '../../core/agent';
 import { runPool } from '../../core/agent/pool';
+import type { TriageView } from '../../core/agent/types';
 import type { DocumentStore, IndexNames } from '../../core/ports/store';
 import { sleep } from '../../retry';
 import { linkDeadline } from '../../deadline';
@@ -94,7 +95,7 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
         { incidentId: work.incidentId, alertIds: work.alertIds, truncated: work.truncated, limit: options.maxAlertsPerStep },
         options.signal,
       );
-      const outcome = await runStep(snapshot.state, alerts);
+      const outcome = await runStep(snapshot.state, alerts, snapshot.triage);
       const saved = await saveStepOutcome(options.store, options.indices, snapshot, outcome, work.version, options.signal);
       if (saved === 'conflict') {
         // Stage 1 updates the same document (triage fields) at any time; re-read and step again from fresh state.
@@ -116,12 +117,16 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
     throw new IraError(ErrorCodes.storeConflict, `incident ${work.incidentId}: agent state kept changing`, { retryable: true });
   };
 
-  const runStep = async (state: Parameters<typeof runAgentStep>[0], alerts: Parameters<typeof runAgentStep>[1]['alerts']): Promise<StepOutcome> => {
+  const runStep = async (state: Parameters<typeof runAgentStep>[0], alerts: Parameters<typeof runAgentStep>[1]['alerts'], triage?: TriageView): Promise<StepOutcome> => {
     // Each step gets its own deadline: composing with the long-lived stage signal via AbortSignal.any leaks on Node 20.
     // A TimeoutError reason tells the step its time budget ran out (it finishes with what it has scored).
     const deadline = linkDeadline(options.signal, options.stepTimeoutMs, () => new DOMException('agent step time budget spent', 'TimeoutError'));
     try {
-      const input = options.systemDescription === undefined ? { alerts } : { alerts, systemDescription: options.systemDescription };
+      const input = {
+        alerts,
+        ...(options.systemDescription === undefined ? {} : { systemDescription: options.systemDescription }),
+        ...(triage === undefined ? {} : { triage }),
+      };
       return await runAgentStep(state, input, options.deps, options.agentConfig, deadline.signal);
     } finally {
       deadline.dispose();

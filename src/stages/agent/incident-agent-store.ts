@@ -1,4 +1,5 @@
 import { AgentState, initialAgentState, type StepOutcome } from '../../core/agent';
+import type { TriageView } from '../../core/agent/types';
 import { NormalizedAlert } from '../../core/alert/schema';
 import type { DocumentStore, IndexNames, StoredDocument, WriteOperation } from '../../core/ports/store';
 import { ErrorCodes, IraError } from '../../errors';
@@ -22,6 +23,14 @@ export interface IncidentAgentSnapshot {
   readonly eventVersion: number;
   readonly seqNo: number;
   readonly primaryTerm: number;
+  /** Stage 1's score and tactics of the incident, for the agent's disagreement guard; absent when not stored. */
+  readonly triage?: TriageView;
+}
+
+function triageField(source: Record<string, unknown>): { triage?: TriageView } {
+  const { score, tactics } = source;
+  if (typeof score !== 'number') return {};
+  return { triage: { score, tactics: Array.isArray(tactics) ? tactics.filter((tactic): tactic is string => typeof tactic === 'string') : [] } };
 }
 
 export async function loadIncidentAgent(
@@ -43,6 +52,7 @@ export async function loadIncidentAgent(
     eventVersion: typeof version === 'number' ? version : -1,
     seqNo: stored.seqNo,
     primaryTerm: stored.primaryTerm,
+    ...triageField(stored.source),
   };
 }
 

@@ -92,12 +92,17 @@ describe('entity guard', () => {
   });
 });
 
-describe('consistency (NOMS)', () => {
-  it('is 1 for agreeing rollouts and falls with their spread', () => {
-    expect(consistency([4, 4, 4], 0.9)).toBe(1);
-    expect(consistency([3, 4, 5], 0.9)).toBeCloseTo(Math.exp(-0.6));
-    expect(consistency([1, 10, 10], 0.9)!).toBeLessThan(consistency([3, 4, 5], 0.9)!);
-    expect(consistency([], 0.9)).toBeNull();
+describe('consistency (NOMS, on the chosen candidate\'s rollouts)', () => {
+  it('is 1 for agreeing rollouts, falls with their spread relative to the horizon, and needs two rollouts', () => {
+    expect(consistency([4, 4, 4], 10, 0.9)).toBe(1);
+    // Costs 3, 4, 5 in units of (H − 1)/2 = 4.5: variance (2/3)/20.25.
+    expect(consistency([3, 4, 5], 10, 0.9)).toBeCloseTo(Math.exp((-0.9 * (2 / 3)) / 20.25));
+    expect(consistency([1, 10, 1], 10, 0.9)!).toBeLessThan(consistency([3, 4, 5], 10, 0.9)!);
+    // Half at once, half at the cap: the largest spread, λ = exp(−β).
+    expect(consistency([1, 10], 10, 0.9)).toBeCloseTo(Math.exp(-0.9));
+    expect(consistency([1, 1], 1, 0.9)).toBe(1);
+    expect(consistency([4], 10, 0.9)).toBeNull();
+    expect(consistency([], 10, 0.9)).toBeNull();
   });
 
   it('argmin takes the first of equal values', () => {

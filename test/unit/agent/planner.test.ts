@@ -25,7 +25,8 @@ describe('runAgentStep: planning', () => {
     }
     expect(recommendation.decision).toEqual({ kind: 'act', action: isolate });
     expect(recommendation.predictedState).toEqual(applyEffects(recommendation.currentState, isolate));
-    expect(recommendation.consistency).toBeCloseTo(Math.exp((-0.9 / 3) * (4 / 9 + 1 / 9 + 1 / 9)));
+    // The chosen candidate's rollouts agree (6, 6, 6): λ = 1, however much the candidates differ.
+    expect(recommendation.consistency).toBe(1);
     expect(recommendation.usage.llmCalls).toBe(llm.calls.length);
     expect(recommendation.usage.callsByPurpose['perceive']).toBe(1);
 
@@ -70,27 +71,32 @@ describe('runAgentStep: planning', () => {
     expect(outcome.state.recoveryState.assessed).toBe(true);
   });
 
-  it('abstains with "needs analyst" when the rollouts disagree', async () => {
+  it('abstains with "needs analyst" when the best candidate\'s rollouts disagree about its value', async () => {
+    let isolateStarts = 0;
     const llm = new FakeLlm(
       world({
         candidates: [isolate, monitor, forensics],
-        // isolate finishes recovery at once; every other candidate's rollouts fail (cost H = 10).
-        effect: (state, action) =>
-          action.kind === 'isolate-host'
+        // isolate's first rollout finishes recovery at once, its others fail (cost H = 10): rollouts 1, 10, 10.
+        // Every rollout of the other candidates fails: 10, 10, 10. isolate is the argmin (Q = 7) on no agreement.
+        effect: (state, action, request) => {
+          const user = request.messages.find((message) => message.role === 'user')?.content ?? '';
+          if (action.kind !== 'isolate-host') return INVALID;
+          if (user.includes('"outcome":"simulated"')) return { reasoning: 'applied', ...applyEffects(state, action) };
+          isolateStarts += 1;
+          return isolateStarts === 1
             ? { reasoning: 'all done', contained: true, assessed: true, preserved: true, evicted: true, hardened: true, restored: true }
-            : action.kind === 'monitor' || action.kind === 'collect-forensics'
-              ? INVALID
-              : { reasoning: 'applied', ...applyEffects(state, action) },
+            : INVALID;
+        },
       }),
     );
     const before = initialAgentState('inc-3');
-    const outcome = await runAgentStep(before, { alerts: bruteForceAlerts() }, makeDeps(llm), makeConfig(), signal());
+    const outcome = await runAgentStep(before, { alerts: bruteForceAlerts() }, makeDeps(llm), makeConfig({ rolloutConcurrency: 1 }), signal());
     const { recommendation } = outcome;
-    expect(recommendation.candidates.map((candidate) => candidate.q)).toEqual([1, 10, 10]);
-    expect(recommendation.consistency).not.toBeNull();
+    expect(recommendation.candidates.map((candidate) => candidate.rollouts)).toEqual([[1, 10, 10], [10, 10, 10], [10, 10, 10]]);
     expect(recommendation.consistency ?? 1).toBeLessThanOrEqual(0.5);
     expect(recommendation.decision).toMatchObject({ kind: 'abstain', code: 'inconsistent' });
     expect(recommendation.rationale).toContain('needs analyst');
+    expect(recommendation.rationale).toContain('lengths 1, 10, 10');
     expect(recommendation.predictedState).toEqual(recommendation.currentState);
     expect(outcome.state.history).toEqual([]);
     expect(outcome.state.counters.abstentions).toBe(1);
