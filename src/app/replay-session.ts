@@ -99,6 +99,7 @@ export async function runSession(
         store,
         indices: indexNames(config.store.indexPrefix),
         runner: stepRunner(llm, agentConfig, settings.method, () => Date.now()),
+        ...(settings.stopRule === undefined ? {} : { stopRule: settings.stopRule }),
         model: llm.model,
         provider: config.llm.provider,
         method: methodLabel(settings.method, settings.features),
@@ -118,5 +119,44 @@ export async function runSession(
   } finally {
     await store.close();
     if (io.llm === undefined) await llm.close();
+  }
+}
+
+/**
+ * `ira replay --triage-only`: normalisation and triage with no model (nothing is loaded or pulled), the alert and
+ * incident documents written through the same store, and the report: for hostile-input checks and for users who want
+ * triage alone.
+ */
+export async function runTriageOnly(
+  config: Config,
+  source: AlertSource,
+  settings: Pick<SessionSettings, 'outDir' | 'toElasticsearch' | 'budget'>,
+  io: { readonly progress: Progress; readonly logger: Logger; readonly signal: AbortSignal },
+): Promise<SessionResult> {
+  const { store, label } = await openStore(config, { ...settings, method: 'planner' }, io.logger, io.signal);
+  try {
+    const report = await runReplay(
+      {
+        source,
+        store,
+        indices: indexNames(config.store.indexPrefix),
+        model: 'none',
+        provider: 'none',
+        method: 'triage only (no agent)',
+        budget: replayBudget(config, settings.budget),
+        maxIncidents: 0,
+        triage: { windowMs: config.triage.windowMinutes * 60_000 },
+        triageBatchSize: config.triage.batchSize,
+        contextChars: config.replay.contextChars,
+        output: label,
+        now: () => new Date(),
+        progress: io.progress,
+        logger: io.logger,
+      },
+      io.signal,
+    );
+    return { report, written: await writeReport(report, settings.outDir) };
+  } finally {
+    await store.close();
   }
 }

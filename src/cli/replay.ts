@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { durationText, wallMs } from '../report/facts';
 import { DEMO_INCIDENT, demoBudget, runDemo } from '../app/demo';
 import { openReplaySource, type ReplaySourceSpec } from '../app/replay-source';
-import { runSession, type BudgetOverrides, type SessionResult } from '../app/replay-session';
+import { runSession, runTriageOnly, type BudgetOverrides, type SessionResult } from '../app/replay-session';
 import {
   cliLogger,
   ExitCodes,
@@ -26,6 +26,7 @@ Runs alerts through normalise -> triage -> the agent offline and writes the docu
   --es                   write the documents to Elasticsearch/OpenSearch (IRA_ES_NODE) instead of NDJSON files
   --json                 print a machine-readable summary on stdout
   --direct               direct prompting baseline (one call per step, no planning)
+  --triage-only          normalisation and triage only, no model: incidents, rejected records with reasons, report
   --candidates N  --rollouts M  --depth H  --max-steps S  --chunk-size C  --max-incidents K  --max-calls-per-step L
   --time-field <field>   time field of --es-index (default @timestamp)`;
 
@@ -34,6 +35,7 @@ const options = {
   es: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   direct: { type: 'boolean', default: false },
+  'triage-only': { type: 'boolean', default: false },
   'es-index': { type: 'string' },
   'kafka-topic': { type: 'string' },
   from: { type: 'string' },
@@ -98,7 +100,31 @@ export function printResult(io: CliIo, result: SessionResult, json: boolean): vo
 }
 
 export function exitCodeOf(result: SessionResult): number {
+  // Input that yields no alert at all is a failure to say out loud, not an empty success.
+  if (result.report.counts.alerts === 0) return ExitCodes.failed;
   return result.report.incidents.some((incident) => incident.stopReason === 'failed' || incident.stopReason === 'aborted') ? ExitCodes.failed : ExitCodes.ok;
+}
+
+/** Every file that yielded nothing, and the whole input yielding nothing, on stderr. */
+export function printWarnings(io: CliIo, result: SessionResult, command: string): void {
+  for (const warning of result.report.inputs?.warnings ?? []) writeLine(io.stderr, `ira ${command}: warning: ${warning}`);
+  if (result.report.counts.alerts === 0) {
+    writeLine(io.stderr, `ira ${command}: no alerts in ${result.report.counts.records} record(s) from ${result.report.source}: nothing was recognised as an alert`);
+  }
+}
+
+/** `--triage-only --json`: what the input held, what was refused and why, and the incidents triage formed. */
+function triageSummary(result: SessionResult): unknown {
+  const { report } = result;
+  return {
+    source: report.source,
+    counts: { records: report.counts.records, alerts: report.counts.alerts, rejected: report.counts.rejected, contextLines: report.counts.contextLines, incidents: report.counts.incidents },
+    rejections: { byReason: report.inputs?.rejectionReasons ?? {}, samples: report.rejections },
+    files: report.inputs?.files ?? [],
+    warnings: report.inputs?.warnings ?? [],
+    incidents: report.triaged ?? [],
+    report: result.written.html,
+  };
 }
 
 export async function runReplayCommand(argv: string[], io: CliIo): Promise<number> {
@@ -131,12 +157,21 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   const outDir = values.out ?? join(config.replay.outDir, `replay-${timestampSlug(new Date())}`);
   const progress = createProgress(io.stderr);
   try {
+    const alertSource = openReplaySource(source, config, logger);
+    if (values['triage-only']) {
+      const result = await runTriageOnly(config, alertSource, { outDir, toElasticsearch: values.es, budget }, { progress, logger, signal: io.signal });
+      printWarnings(io, result, 'replay');
+      if (values.json) writeLine(io.stdout, JSON.stringify(triageSummary(result), null, 2));
+      else printResult(io, result, false);
+      return exitCodeOf(result);
+    }
     const result = await runSession(
       config,
-      openReplaySource(source, config, logger),
+      alertSource,
       { outDir, toElasticsearch: values.es, budget, method: values.direct ? 'direct' : 'planner', ...(maxIncidents === undefined ? {} : { maxIncidents }) },
       { progress, logger, signal: io.signal },
     );
+    printWarnings(io, result, 'replay');
     printResult(io, result, values.json);
     return exitCodeOf(result);
   } catch (error) {

@@ -48,6 +48,14 @@ export interface ReplayReport {
   };
   /** Why some records were rejected (first few, for the analyst). */
   readonly rejections: ReadonlyArray<{ readonly origin: string; readonly reason: string }>;
+  /** What each input file yielded, the warnings (files with no alerts, files not read) and rejections by reason. */
+  readonly inputs?: {
+    readonly files: ReadonlyArray<{ readonly file: string; readonly records: number; readonly alerts: number; readonly rejected: number; readonly context: number }>;
+    readonly warnings: readonly string[];
+    readonly rejectionReasons: Readonly<Record<string, number>>;
+  };
+  /** The incidents triage formed, highest score first (at most 50), whether or not the agent ran on them. */
+  readonly triaged?: ReadonlyArray<{ readonly id: string; readonly score: number; readonly alerts: number; readonly tactics: readonly string[]; readonly status: string }>;
   readonly output: string;
   readonly incidents: readonly IncidentReport[];
 }

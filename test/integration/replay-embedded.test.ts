@@ -67,7 +67,7 @@ async function evidenceCheck(): Promise<(target: string) => boolean> {
   };
 }
 
-type Runner = Parameters<typeof runReplay>[0]['runner'];
+type Runner = NonNullable<Parameters<typeof runReplay>[0]['runner']>;
 type Budget = Parameters<typeof runReplay>[0]['budget'];
 
 /** One replay of the bundled incident into a fresh NDJSON folder. */

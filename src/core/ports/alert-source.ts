@@ -9,6 +9,8 @@ export interface RawRecord {
   readonly origin: string;
   /** Not JSON: a line of free text; when it is not an alert it is context (prose), not an error. */
   readonly text: boolean;
+  /** The file (or index, topic) the record came from, for per-file accounting and warnings. */
+  readonly file?: string;
 }
 
 export interface ReplayInput {
@@ -19,6 +21,8 @@ export interface ReplayInput {
   readonly systemDescription?: string;
   /** Files that were read, for the report. */
   readonly files: readonly string[];
+  /** What the source could not use and why (a file in a format it does not read, say); shown, never silent. */
+  readonly warnings?: readonly string[];
 }
 
 export interface AlertSource {
