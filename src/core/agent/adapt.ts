@@ -122,7 +122,6 @@ async function askRevision(
       ? 'No tactics were conjectured yet.'
       : failed.map((test) => `- ${test.tactic}: expected ${JSON.stringify(test.expected)}, precision ${test.precision.toFixed(2)}`).join('\n');
   const messages = messagesFor(context, 'conjecture-revision', {
-    evidence: context.data.evidence,
     incident: incidentData(input.description),
     conjecture: conjectureText(conjecture),
     failed: failedText,
@@ -195,7 +194,7 @@ export async function adapt(context: StepContext, input: AdaptInput): Promise<Ad
       ? [revisionDocument(context, null, conjecture, `initial conjecture from the incident analysis; ${verdict}`, input.observed)]
       : [];
   if (!context.config.features.conjectureTest || input.observed.size === 0) {
-    if (input.observed.size === 0) notes.push('conjecture not tested: no alert signatures observed in this step');
+    if (input.observed.size === 0) notes.push('conjecture not tested: no alert signatures observed in this incident so far');
     return { conjecture: base, revisions: initialDocument(base, 'untested'), adaptation, notes };
   }
   const tests = base === null ? [] : await testTactics(context, base.tactics, input.observed, base.basis.tests);

@@ -1,13 +1,16 @@
 import type { AgentConfig } from './agent-config';
 import type { AgentDeps, StepContext, StepData } from './context';
-import { prepareData } from './data-block';
-import { collectEntities, evidenceItems } from './evidence';
+import { encodeDataLine, fitText, makeNonce, prepareData, type PreparedData } from './data-block';
+import { collectEntities } from './evidence';
+import { evidenceDigest, foldEvidence, observedOf } from './evidence-digest';
 import { StepMeter } from './step-meter';
 import type { AgentState, AnalystFeedback, HistoryEntry, KnownEntities, StepInput } from './types';
 
 /**
- * Folds the step's input into the state (system description, entities, analyst feedback on earlier actions) and
- * builds the step context: budgets, the encoded data blocks and what the entity guard may accept.
+ * Folds the step's input into the state (system description, entities, the evidence ledger of the whole incident,
+ * analyst feedback on earlier actions, the incident's prompt nonce) and builds the step context: budgets, the
+ * encoded data blocks (the evidence digest of the whole incident, not only the new alerts) and what the entity
+ * guard may accept.
  */
 const feedbackChars = 2000;
 const entityChars = 2000;
@@ -32,17 +35,32 @@ function entityItems(entities: KnownEntities): unknown[] {
   ];
 }
 
-function stepData(config: AgentConfig, input: StepInput, system: string | null, entities: KnownEntities): StepData {
+/**
+ * The system description as one data line within `maxChars`: cut at a paragraph, line, sentence or word boundary
+ * with "[… N more characters]" (data-block.ts `fitText`), shortened until its encoded line fits too.
+ */
+export function systemData(description: string, maxChars: number): PreparedData {
+  let room = maxChars;
+  let text = fitText(description, room);
+  for (let tries = 0; tries < 8 && encodeDataLine(text).length + 1 > maxChars && room > 0; tries++) {
+    room -= encodeDataLine(text).length + 1 - maxChars;
+    text = fitText(description, Math.max(0, room));
+  }
+  return prepareData('SYSTEM', [text], maxChars, 'descriptions');
+}
+
+function stepData(config: AgentConfig, input: StepInput, base: AgentState): StepData {
   const feedback = (input.feedback ?? []).map((item) => ({
     ...(item.step === undefined ? {} : { step: item.step }),
     ...(item.outcome === undefined ? {} : { outcome: item.outcome }),
     note: item.note,
   }));
   return {
-    system: prepareData('SYSTEM', [system ?? 'No system description was given.'], config.systemChars, 'descriptions'),
-    evidence: prepareData('EVIDENCE', evidenceItems(input.alerts), config.evidenceChars, 'alert groups'),
+    system: systemData(base.systemDescription ?? 'No system description was given.', config.systemChars),
+    evidence: evidenceDigest(base.evidence, base.step, config.evidenceChars),
+    ledger: base.evidence,
     feedback: prepareData('FEEDBACK', feedback, feedbackChars, 'notes'),
-    entities: prepareData('ENTITIES', entityItems(entities), entityChars, 'entity lists'),
+    entities: prepareData('ENTITIES', entityItems(base.entities), entityChars, 'entity lists'),
   };
 }
 
@@ -60,12 +78,14 @@ export function beginStep(
   config: AgentConfig,
   signal: AbortSignal,
 ): { context: StepContext; base: AgentState } {
-  const system = input.systemDescription ?? state.systemDescription;
   const entities = collectEntities(state.entities, input.alerts);
+  const nonce = state.promptNonce ?? makeNonce(deps.random);
   const base: AgentState = {
     ...state,
-    systemDescription: system,
+    systemDescription: input.systemDescription ?? state.systemDescription,
     entities,
+    evidence: foldEvidence(state.evidence, input.alerts, state.step),
+    promptNonce: nonce,
     history: applyFeedback(state.history, input.feedback ?? []),
   };
   const startedAt = deps.now();
@@ -77,8 +97,18 @@ export function beginStep(
     startedAt,
     incidentId: state.incidentId,
     step: state.step,
-    data: stepData(config, input, system, entities),
+    data: stepData(config, input, base),
+    nonce,
+    observed: observedOf(base.evidence),
     guardEvidence: { entities, text: evidenceText(input) },
   };
   return { context, base };
+}
+
+/**
+ * The same context with the evidence digest re-rendered within `maxChars`, for a caller whose prompt does not fit
+ * its context window: everything else (nonce, budgets, meter) is shared, so the prompts stay comparable.
+ */
+export function withEvidenceBudget(context: StepContext, maxChars: number): StepContext {
+  return { ...context, data: { ...context.data, evidence: evidenceDigest(context.data.ledger, context.step, maxChars) } };
 }

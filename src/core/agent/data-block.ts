@@ -7,9 +7,12 @@ import type { DataBlock } from './prompt-template';
  *   {"rule":"...","message":"..."}          one JSON value per line
  *   <<<END EVIDENCE id=3f9c0a71b2d4>>>
  *
- * Each line is JSON with `<` and `>` escaped as \u003c / \u003e, so no line can contain a delimiter (or a newline),
- * and the id is a fresh nonce per call, so it cannot be guessed in advance either. What did not fit the character
- * budget is said after the block, in our words.
+ * Each line is JSON with `<` and `>` escaped as \u003c / \u003e, so no line can contain a delimiter (or a newline).
+ * The id is a nonce drawn once per incident from the injected random source (kept in `AgentState.promptNonce`):
+ * the escaping alone already makes a delimiter unforgeable, the nonce is a second lock that alert text, written
+ * before it was drawn, cannot know; one nonce per incident rather than per call keeps every prompt of a step (and
+ * of later steps) byte-identical up to its varying tail, so a server can reuse the evaluated prefix. What did not
+ * fit the character budget is said after the block, in our words.
  */
 export interface PreparedData {
   readonly label: string;
@@ -38,6 +41,21 @@ function fitString(text: string, maxChars: number): string {
     keep = Math.floor(keep * 0.8);
   }
   return `[${text.length} chars cut]`;
+}
+
+/**
+ * Cuts a text to at most `maxChars` characters at the last paragraph break, else line break, else sentence end,
+ * else word boundary that fits, and says how much was left out: never a silent cut in the middle of a word.
+ */
+export function fitText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const marker = (rest: number): string => `\n[… ${rest} more characters]`;
+  const room = Math.max(0, maxChars - marker(text.length).length);
+  const head = text.slice(0, room);
+  const cuts = [head.lastIndexOf('\n\n'), head.lastIndexOf('\n'), head.search(/[.!?]\s[^.!?]*$/) + 1, head.lastIndexOf(' ')];
+  const at = cuts.find((cut) => cut >= room / 2) ?? room;
+  const kept = text.slice(0, at).trimEnd();
+  return `${kept}${marker(text.length - kept.length)}`;
 }
 
 /** Encodes the items in order until the budget is spent. A first item that is too long alone is cut, not dropped. */

@@ -6,7 +6,7 @@ import type { RecoveryState } from './recovery-state';
 import type { HistoryEntry } from './types';
 
 /**
- * Perception (digest §3.1): the evidence, the analyst's feedback and what was done so far → incident yes/no, a
+ * Perception (digest §3.1): the whole incident's evidence digest, the analyst's feedback and what was done so far → incident yes/no, a
  * description, tactics, techniques, entities and the recovery stages the evidence shows as done. Greedy: the
  * analysis should not change between two runs over the same evidence.
  */
@@ -16,8 +16,6 @@ export async function perceive(
   history: readonly HistoryEntry[],
 ): Promise<AskResult<IncidentAnswer>> {
   const messages = messagesFor(context, 'incident-analysis', {
-    evidence: context.data.evidence,
-    feedback: context.data.feedback,
     state: stateText(state),
     history: historyData(historyLines(history), context.config.historyItems),
   });

@@ -3,15 +3,19 @@ import { normaliseText } from './action';
 import type { SignatureAnswer } from './answers';
 
 /**
- * Alert signatures for the conjecture test (digest §3.2). Snort-style alerts carry `[Classification: c] [Priority: p]`;
- * those give the key "c|p" with c lower-cased and non-alphanumerics collapsed. Alerts without that pair (Wazuh,
- * Suricata, Elastic) give the normalised rule category, or the rule name when there is no category.
+ * Alert signatures for the conjecture test (digest §3.2). Snort-style alerts carry `[Classification: c] [Priority: p]`
+ * (fast-alert lines) or `[pri=p cls=c]` (the digital twin's gateway log); either gives the key "c|p" with c
+ * lower-cased and non-alphanumerics collapsed. Alerts without a pair give a name: Wazuh the rule's own description
+ * (or id), since its category is every group of the rule joined; other formats (Suricata, Elastic) the rule
+ * category, or the rule name when there is no category.
  */
 // No `\s*` before a class that also matches spaces: `\s*([^\]]+)` split every run of blanks both ways, and a text
 // of `[Classification:x` repeated had every opening scan to the end of the text (issue 9: 12 s on 272 KB). Here
 // each part excludes `[` and `]`, so a failed attempt stops at the next bracket and the scan is linear; the
 // spaces around the values are trimmed by pairKey.
 const pairPattern = /\[Classification:([^[\]]+)\]\s*\[Priority:([^[\]]+)\]/gi;
+// The digital twin's shape: priority first, the classification up to the closing bracket (same linear scan).
+const twinPattern = /\[pri=(\d{1,3}) cls=([^[\]]+)\]/gi;
 
 export type SignatureMode = 'pairs' | 'names';
 
@@ -19,19 +23,30 @@ export function pairKey(classification: string, priority: string | number): stri
   return `${normaliseText(classification)}|${String(priority).trim()}`;
 }
 
-function alertKeys(alert: NormalizedAlert): string[] {
+function isWazuh(alert: NormalizedAlert): boolean {
+  return alert.event.dataset === 'wazuh.alerts' || alert.observer?.vendor === 'Wazuh';
+}
+
+function nameOf(alert: NormalizedAlert): string | undefined {
+  if (isWazuh(alert)) return alert.rule.name ?? (alert.rule.id === undefined ? undefined : `rule ${alert.rule.id}`);
+  return alert.rule.category ?? alert.rule.name;
+}
+
+/** The signature keys of one alert: its classification/priority pairs, else its name (see above), else none. */
+export function signatureKeysOf(alert: NormalizedAlert): string[] {
   const keys: string[] = [];
   for (const text of [alert.message, alert.event.original]) {
     for (const match of text.matchAll(pairPattern)) keys.push(pairKey(match[1] ?? '', match[2] ?? ''));
+    for (const match of text.matchAll(twinPattern)) keys.push(pairKey(match[2] ?? '', match[1] ?? ''));
   }
-  if (keys.length > 0) return keys;
-  const name = alert.rule.category ?? alert.rule.name;
+  if (keys.length > 0) return [...new Set(keys)];
+  const name = nameOf(alert);
   return name === undefined || normaliseText(name) === '' ? [] : [normaliseText(name)];
 }
 
 export function observedSignatures(alerts: readonly NormalizedAlert[]): Set<string> {
   const keys = new Set<string>();
-  for (const alert of alerts) for (const key of alertKeys(alert)) keys.add(key);
+  for (const alert of alerts) for (const key of signatureKeysOf(alert)) keys.add(key);
   return keys;
 }
 
@@ -86,7 +101,7 @@ export function signatureFormat(mode: SignatureMode): string {
     );
   }
   return (
-    'SIEM alerts. "classification" is the rule category or rule name the detector would give the alert ' +
+    'SIEM alerts. "classification" is the rule category, or the rule name or description, the detector would give the alert ' +
     '(for example "Attempted Administrator Privilege Gain", "authentication failed", "web attack"); ' +
     '"priority" is 1 (most severe) to 4.'
   );

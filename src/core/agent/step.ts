@@ -9,7 +9,6 @@ import { perceive } from './perceive';
 import { plan } from './plan';
 import { historyLines } from './prompt-values';
 import { isTerminal, mergeMonotone } from './recovery-state';
-import { observedSignatures } from './signatures';
 import type { AbstainCode, AgentState, Decision, StepInput, StepOutcome } from './types';
 import { predictState, type PlanView } from './world-model';
 
@@ -52,12 +51,12 @@ async function perceiveStep(context: StepContext, draft: Draft, input: StepInput
   return { draft: next, answer };
 }
 
-async function adaptStep(context: StepContext, draft: Draft, answer: IncidentAnswer | null, input: StepInput): Promise<Draft> {
+async function adaptStep(context: StepContext, draft: Draft, answer: IncidentAnswer | null): Promise<Draft> {
   const result = await adapt(context, {
     conjecture: draft.conjecture,
     perceived: answer,
     description: draft.analysis?.description ?? '',
-    observed: observedSignatures(input.alerts),
+    observed: context.observed,
     observedState: answer?.state ?? null,
     lastPrediction: draft.base.lastPrediction,
   });
@@ -82,7 +81,7 @@ export async function runAgentStep(
   if (isTerminal(start.current)) return conclude(context, start, abstain('recovered', 'all six recovery stages are done'), 'planner');
   const perceived = await perceiveStep(context, start, input);
   if ('stop' in perceived) return conclude(context, perceived.draft, perceived.stop, 'planner');
-  const draft = await adaptStep(context, perceived.draft, perceived.answer, input);
+  const draft = await adaptStep(context, perceived.draft, perceived.answer);
   const view: PlanView = { description: draft.analysis?.description ?? '', conjecture: draft.conjecture };
   const history = historyLines(draft.base.history);
   const planned = await plan(context, view, draft.current, history);

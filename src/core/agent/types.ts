@@ -111,6 +111,8 @@ export type Decision = z.infer<typeof Decision>;
 export const Usage = z.object({
   llmCalls: count,
   promptTokens: count,
+  /** Prompt tokens evaluated, prefix-cache hits excluded (equal to promptTokens where the server does not say). */
+  evaluatedPromptTokens: count.optional(),
   completionTokens: count,
   callsByPurpose: z.record(z.string(), count),
 });
@@ -165,6 +167,55 @@ export const Prediction = z.object({
 });
 export type Prediction = z.infer<typeof Prediction>;
 
+/**
+ * The whole incident's evidence, one compact group per rule/signature (evidence-digest.ts folds each step's new
+ * alerts in and renders the digest every prompt carries). Bounded: at most EvidenceLimits.groups groups, a few
+ * values per entity kind, the newest alert ids for de-duplication. Lenient on purpose: a ledger that does not
+ * parse is dropped (the state still loads), never a reason to lose the whole agent state.
+ */
+export const EvidenceGroup = z.object({
+  key: z.string(),
+  rule: z.string(),
+  ruleId: z.string().optional(),
+  category: z.string().optional(),
+  /** Highest severity seen in the group (0–100) and the latest alert's. */
+  severity: z.number().min(0).max(100),
+  count: count,
+  first: z.string(),
+  last: z.string(),
+  /** The step that last added alerts to the group, and how many it added. */
+  lastStep: count,
+  newCount: count,
+  hosts: z.array(z.string()),
+  ips: z.array(z.string()),
+  users: z.array(z.string()),
+  ports: z.array(z.number().int()),
+  tactics: z.array(z.string()),
+  /** More distinct entity values were offered than the group keeps. */
+  moreEntities: z.boolean(),
+  /** The latest alert's message when it says more than the rule name (attacker-controlled; a data block only). */
+  example: z.string().optional(),
+});
+export type EvidenceGroup = z.infer<typeof EvidenceGroup>;
+
+export const EvidenceLedger = z.object({
+  /** Alerts folded in so far (redeliveries excluded). */
+  alerts: count,
+  groups: z.array(EvidenceGroup),
+  /** Groups (and their alerts) evicted by the group cap, least severe and oldest first. */
+  evictedGroups: count,
+  evictedAlerts: count,
+  /** Observed signature keys of the whole incident (signatures.ts), for the conjecture test. */
+  signatures: z.array(z.string()),
+  /** The newest alert ids folded in, so a redelivered alert is not counted twice. */
+  recentIds: z.array(z.string()),
+});
+export type EvidenceLedger = z.infer<typeof EvidenceLedger>;
+
+export function emptyEvidenceLedger(): EvidenceLedger {
+  return { alerts: 0, groups: [], evictedGroups: 0, evictedAlerts: 0, signatures: [], recentIds: [] };
+}
+
 /** Entity strings seen in the evidence so far; the entity guard accepts only these. */
 export const KnownEntities = z.object({
   hosts: z.array(z.string()),
@@ -185,6 +236,17 @@ export const AgentState = z.object({
   lastPrediction: Prediction.nullable(),
   entities: KnownEntities,
   systemDescription: z.string().nullable(),
+  /** The whole incident's evidence; states stored before it existed load with an empty ledger. */
+  evidence: EvidenceLedger.catch(() => emptyEvidenceLedger()),
+  /**
+   * The data-block nonce of this incident: drawn once, so every prompt of every step starts with the same bytes
+   * (prefix caching). Null until the first step draws it.
+   */
+  promptNonce: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/)
+    .nullable()
+    .catch(null),
   counters: z.object({
     llmCalls: count,
     promptTokens: count,
@@ -215,6 +277,8 @@ export function initialAgentState(incidentId: string): AgentState {
     lastPrediction: null,
     entities: { hosts: [], ips: [], users: [] },
     systemDescription: null,
+    evidence: emptyEvidenceLedger(),
+    promptNonce: null,
     counters: { llmCalls: 0, promptTokens: 0, completionTokens: 0, abstentions: 0, revisions: 0 },
   };
 }

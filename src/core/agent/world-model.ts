@@ -8,7 +8,8 @@ import type { Conjecture } from './types';
 
 /**
  * The two questions planning alternates: the model as world model (state + action → next state) and as base policy
- * (state + history → next action). Both see the same evidence, analysis and conjecture.
+ * (state + history → next action). Both see the same head (system, evidence digest, entities, feedback, analysis,
+ * conjecture; see messagesFor), so their prompts differ only in the role's instructions and values.
  */
 export interface PlanView {
   readonly description: string;
@@ -29,9 +30,6 @@ export async function proposeAction(
   purpose: 'generate-action' | 'direct-plan' = 'generate-action',
 ): Promise<AskResult<ProposedAction>> {
   const messages = messagesFor(context, 'action-generation', {
-    evidence: context.data.evidence,
-    feedback: context.data.feedback,
-    entities: context.data.entities,
     incident: incidentData(view.description),
     conjecture: conjectureText(view.conjecture),
     state: stateText(state),
@@ -60,7 +58,6 @@ export async function predictState(
   useReserve = false,
 ): Promise<AskResult<RecoveryState>> {
   const messages = messagesFor(context, 'state-prediction', {
-    evidence: context.data.evidence,
     incident: incidentData(view.description),
     conjecture: conjectureText(view.conjecture),
     state: stateText(state),
