@@ -370,7 +370,7 @@ async function main(): Promise<void> {
       model,
       'input': `${input.alerts.length} digital-twin Snort alerts (${LOGS.slice(ROOT.length + 1)}), system: ${input.systemPath}`,
       'budget per decision': `N=${options.candidates} candidates, M=${options.rollouts} rollouts, H=${options.depth} depth, max ${config.agent.maxLlmCallsPerStep} calls, timeout ${options.timeoutMs} ms`,
-      'prompts and calls': `evidence ≤ ${config.agent.evidenceChars} chars, num_ctx ${config.llm.contextSize}, max_tokens ${config.llm.maxTokens}, per-call timeout ${config.llm.timeoutMs} ms, num_thread ${options.threads ?? 'model default'}`,
+      'prompts and calls': `evidence ≤ ${config.agent.evidenceChars} chars, profile ${config.llm.profile}, num_ctx ≤ ${config.llm.contextSize} (sized per call), per-call timeout ${config.llm.timeoutMs} ms, num_thread ${options.threads ?? 'model default'}`,
       'sampling': `seed ${seed}, temperature ${config.llm.temperature}, top_p ${config.llm.topP}`,
       'variants': `direct | planner conc 1 | planner conc ${options.concurrency}; ${options.repeat} decisions each, interleaved`,
       'budget used': `${(totalMs / 1000).toFixed(1)} s wall, ${used.calls} LLM calls, ${used.tokens} tokens (warm-up excluded)`,

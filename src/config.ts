@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { agentConfigFromSettings, type AgentConfig, type AgentConfigInput } from './core/agent/agent-config';
+import { LlmProfileNames, LlmProfiles } from './core/llm/profiles';
 import { ErrorCodes, IraError } from './errors';
 
 /**
@@ -51,12 +53,15 @@ const EnvSchema = z.object({
   IRA_OLLAMA_MODEL: z.string().min(1).default('deepseek-r1:14b'),
   IRA_EMBEDDED_MODEL_PATH: z.string().optional(),
   IRA_MODEL_DIR: z.string().optional(),
-  IRA_LLM_CONTEXT_SIZE: positiveInt.default(4096),
-  IRA_LLM_MAX_TOKENS: positiveInt.default(500),
+  /** Unset: deepseek-r1 for Ollama, smollm2 for the embedded model (src/core/llm/profiles.ts). */
+  IRA_LLM_PROFILE: z.enum(LlmProfileNames).optional(),
+  /** Unset: the profile's context window. The largest num_ctx a call may ask for; the embedded model's context. */
+  IRA_LLM_CONTEXT_SIZE: positiveInt.optional(),
   IRA_LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.6),
   IRA_LLM_TOP_P: z.coerce.number().gt(0).max(1).default(0.9),
   IRA_LLM_SEED: nonNegativeInt.default(42),
   IRA_LLM_TIMEOUT_MS: positiveInt.default(120000),
+  /** Unset: half the CPUs, at least 1 (docs/llm.md "Threads"). */
   IRA_LLM_THREADS: positiveInt.optional(),
 
   IRA_AGENT_CANDIDATES: positiveInt.default(3),
@@ -145,6 +150,30 @@ function optional<T extends Record<string, unknown>>(fields: T): { [K in keyof T
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
+/**
+ * llama.cpp threads spin while they wait for each other: on a loaded 2-core machine one thread was about 10× faster
+ * than two (docs/llm.md). Half the CPUs is about the physical cores and leaves the rest to the service.
+ */
+function defaultThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+function llmSection(env: Env) {
+  const profile = env.IRA_LLM_PROFILE ?? (env.IRA_LLM_PROVIDER === 'ollama' ? 'deepseek-r1' : 'smollm2');
+  return {
+    provider: env.IRA_LLM_PROVIDER,
+    profile,
+    ollama: { host: env.IRA_OLLAMA_HOST, model: env.IRA_OLLAMA_MODEL },
+    embedded: optional({ modelPath: env.IRA_EMBEDDED_MODEL_PATH, modelDir: env.IRA_MODEL_DIR }),
+    contextSize: env.IRA_LLM_CONTEXT_SIZE ?? LlmProfiles[profile].contextWindow,
+    temperature: env.IRA_LLM_TEMPERATURE,
+    topP: env.IRA_LLM_TOP_P,
+    seed: env.IRA_LLM_SEED,
+    timeoutMs: env.IRA_LLM_TIMEOUT_MS,
+    threads: env.IRA_LLM_THREADS ?? defaultThreads(),
+  };
+}
+
 function toConfig(env: Env, context: z.RefinementCtx) {
   return {
     logLevel: env.IRA_LOG_LEVEL,
@@ -177,18 +206,7 @@ function toConfig(env: Env, context: z.RefinementCtx) {
       retryMaxMs: env.IRA_STORE_RETRY_MAX_MS,
       alertsRetentionDays: env.IRA_ALERTS_RETENTION_DAYS,
     },
-    llm: {
-      provider: env.IRA_LLM_PROVIDER,
-      ollama: { host: env.IRA_OLLAMA_HOST, model: env.IRA_OLLAMA_MODEL },
-      embedded: optional({ modelPath: env.IRA_EMBEDDED_MODEL_PATH, modelDir: env.IRA_MODEL_DIR }),
-      contextSize: env.IRA_LLM_CONTEXT_SIZE,
-      maxTokens: env.IRA_LLM_MAX_TOKENS,
-      temperature: env.IRA_LLM_TEMPERATURE,
-      topP: env.IRA_LLM_TOP_P,
-      seed: env.IRA_LLM_SEED,
-      timeoutMs: env.IRA_LLM_TIMEOUT_MS,
-      threads: env.IRA_LLM_THREADS,
-    },
+    llm: llmSection(env),
     agent: {
       candidates: env.IRA_AGENT_CANDIDATES,
       rollouts: env.IRA_AGENT_ROLLOUTS,

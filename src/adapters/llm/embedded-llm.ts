@@ -20,10 +20,13 @@ import { Semaphore } from './semaphore';
 /**
  * LlmPort running a GGUF model in process with node-llama-cpp 3.22 (CPU only; design.md "Known gotchas").
  *
- * The library is loaded lazily on the first call, so installs without it (or without a model) still start. Each call
- * takes a fresh context sequence (its own KV cache, its own token meter) and gives it back afterwards; the number of
- * sequences bounds concurrency. The answer is constrained by a grammar made from the request's JSON Schema and then
- * validated by zod like any other adapter's.
+ * The library is loaded lazily on the first call, so installs without it (or without a model) still start. The
+ * context's sequences are kept between calls: each call takes the free sequence whose state shares the longest token
+ * prefix with its prompt, and node-llama-cpp evaluates only the tokens after that prefix (LlamaChat aligns the
+ * sequence with `adaptStateToTokens`). The number of sequences bounds concurrency. A prompt that does not fit the
+ * context with its answer budget is refused before anything is evaluated (the library would otherwise shift the
+ * prompt's start out). The answer is constrained by a grammar made from the request's JSON Schema and then validated
+ * by zod like any other adapter's.
  */
 export interface EmbeddedLlmOptions {
   readonly modelPath: string;
@@ -50,6 +53,9 @@ interface Loaded {
   readonly llama: NodeLlamaCpp.Llama;
   readonly model: NodeLlamaCpp.LlamaModel;
   readonly context: NodeLlamaCpp.LlamaContext;
+  readonly chatWrapper: NodeLlamaCpp.ChatWrapper;
+  /** Sequences not in use; each keeps the state of its last call. */
+  readonly free: NodeLlamaCpp.LlamaContextSequence[];
 }
 
 interface Generation {
@@ -135,17 +141,20 @@ export class EmbeddedLlm implements LlmPort {
         logger: (level, message) => this.logger.debug('llama.cpp', { level, message: message.trim() }),
       });
       const model = await llama.loadModel({ modelPath });
+      const sequences = this.options.sequences ?? 1;
       const context = await model.createContext({
         contextSize: this.options.contextSize,
-        sequences: this.options.sequences ?? 1,
+        sequences,
         threads: this.options.threads ?? defaultThreads(),
       });
+      const free = Array.from({ length: sequences }, () => context.getSequence());
+      const chatWrapper = lib.resolveChatWrapper(model);
       this.logger.info('embedded model loaded', {
         modelPath,
         contextSize: context.contextSize,
         loadMs: Math.round(performance.now() - started),
       });
-      return { lib, llama, model, context };
+      return { lib, llama, model, context, chatWrapper, free };
     } catch (error) {
       throw new IraError(ErrorCodes.modelUnavailable, `cannot load the embedded model ${modelPath}: ${messageOf(error)}`, {
         cause: error,
@@ -165,11 +174,21 @@ export class EmbeddedLlm implements LlmPort {
   }
 
   private async generate<T>(loaded: Loaded, grammar: NodeLlamaCpp.LlamaGrammar, request: LlmRequest<T>): Promise<Generation> {
+    const { history, prompt } = toChatHistory(request.messages);
+    const tokens = promptTokens(loaded, history, prompt);
+    const contextSize = loaded.context.contextSize;
+    if (tokens.length + request.maxTokens > contextSize) {
+      throw new IraError(
+        ErrorCodes.llmRejected,
+        `prompt of ${tokens.length} tokens and ${request.maxTokens} answer tokens do not fit the embedded context of ${contextSize}; not sent`,
+      );
+    }
     const deadline = linkDeadline(request.signal, this.options.timeoutMs);
-    const sequence = loaded.context.getSequence();
-    const session = new loaded.lib.LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
+    const sequence = takeSequence(loaded.free, tokens);
+    const before = { input: sequence.tokenMeter.usedInputTokens, output: sequence.tokenMeter.usedOutputTokens };
+    const session = new loaded.lib.LlamaChatSession({ contextSequence: sequence, chatWrapper: loaded.chatWrapper, autoDisposeSequence: false });
+    let healthy = true;
     try {
-      const { history, prompt } = toChatHistory(request.messages);
       session.setChatHistory(history);
       const meta = await session.promptWithMeta(prompt, {
         grammar,
@@ -185,14 +204,21 @@ export class EmbeddedLlm implements LlmPort {
         text: meta.responseText,
         reasoning: thoughts(meta.response),
         stopReason: meta.stopReason,
-        usage: { promptTokens: meter.usedInputTokens, completionTokens: meter.usedOutputTokens },
+        usage: {
+          promptTokens: tokens.length,
+          evaluatedPromptTokens: meter.usedInputTokens - before.input,
+          completionTokens: meter.usedOutputTokens - before.output,
+        },
       };
     } catch (error) {
+      healthy = false;
       throw this.translate(error, request.signal.aborted, deadline.timedOut());
     } finally {
       deadline.dispose();
       session.dispose({ disposeSequence: false });
-      await sequence.dispose();
+      // A failed call may leave a half-evaluated state; the next call starts that sequence from scratch.
+      if (!healthy) await sequence.clearHistory().catch(() => undefined);
+      loaded.free.push(sequence);
     }
   }
 
@@ -208,6 +234,28 @@ export class EmbeddedLlm implements LlmPort {
     }
     return new IraError(ErrorCodes.llmUnavailable, `embedded inference failed: ${messageOf(error)}`, { cause: error });
   }
+}
+
+/** The prompt as the chat template renders it, in tokens: what the sequence will hold before the answer. */
+function promptTokens(loaded: Loaded, history: NodeLlamaCpp.ChatHistoryItem[], prompt: string): NodeLlamaCpp.Token[] {
+  const chatHistory: NodeLlamaCpp.ChatHistoryItem[] = [...history, { type: 'user', text: prompt }, { type: 'model', response: [] }];
+  return loaded.chatWrapper.generateContextState({ chatHistory }).contextText.tokenize(loaded.model.tokenizer);
+}
+
+/** The free sequence whose state shares the longest prefix with the prompt (the semaphore guarantees there is one). */
+function takeSequence(free: NodeLlamaCpp.LlamaContextSequence[], tokens: NodeLlamaCpp.Token[]): NodeLlamaCpp.LlamaContextSequence {
+  let best = 0;
+  let bestShared = -1;
+  free.forEach((sequence, index) => {
+    const shared = sequence.compareContextTokens(tokens).firstDifferentIndex;
+    if (shared > bestShared) {
+      best = index;
+      bestShared = shared;
+    }
+  });
+  const [sequence] = free.splice(best, 1);
+  if (sequence === undefined) throw new IraError(ErrorCodes.internal, 'no free context sequence');
+  return sequence;
 }
 
 /** System messages and earlier turns become the session's history; the last message must be the user's prompt. */

@@ -66,6 +66,14 @@ function fromStatus(status: number, message: string, context: FailureContext, ca
       { cause, details },
     );
   }
+  // With `truncate: false` Ollama refuses a prompt longer than num_ctx (runner: "the input length exceeds the context
+  // length"); asking again would be refused again.
+  if (/exceeds (the|maximum) context length/i.test(message)) {
+    return new IraError(ErrorCodes.llmRejected, `Ollama at ${context.host} refused a prompt longer than its num_ctx (${status}): ${message}`, {
+      cause,
+      details,
+    });
+  }
   if (status === 408 || status === 429 || status >= 500) {
     return new IraError(ErrorCodes.llmUnavailable, `Ollama at ${context.host} answered ${status}: ${message}`, {
       retryable: true,

@@ -46,6 +46,8 @@ export class OllamaLlm implements LlmPort {
   private readonly options: OllamaLlmOptions;
   private readonly logger: Logger;
   private thinkingCapable: boolean | undefined;
+  /** Ollama reloads the model whenever num_ctx changes, so it only ever grows (call-budget.ts rounds it up too). */
+  private largestContext = 0;
 
   constructor(options: OllamaLlmOptions) {
     this.options = options;
@@ -64,6 +66,8 @@ export class OllamaLlm implements LlmPort {
         this.logger.warn('LLM call failed, retrying', { purpose: request.purpose, attempt, delayMs, error: describeError(error) }),
     });
     const latencyMs = Math.round(performance.now() - started);
+    // prompt_eval_count is the whole prompt, cache hits included (Ollama 0.17 counts the prompt before it looks up its
+    // cache), and eval_count includes the thinking. Ollama does not report the evaluated part, so it stays unset.
     const usage = { promptTokens: response.prompt_eval_count ?? 0, completionTokens: response.eval_count ?? 0 };
     const thinking = response.message.thinking;
     return parseAnswer(request.schema, response.message.content, {
@@ -80,13 +84,16 @@ export class OllamaLlm implements LlmPort {
     const deadline = linkDeadline(request.signal, this.options.timeoutMs);
     const client = this.client(deadline.signal);
     try {
-      const think = await this.thinkSetting(client);
-      const body: ChatRequest & { stream: false } = {
+      const think = request.think ?? (await this.thinkSetting(client));
+      // truncate/shift false: Ollama refuses a prompt longer than num_ctx instead of dropping its start (0.17 API).
+      const body: ChatRequest & { stream: false; truncate: false; shift: false } = {
         model: this.options.model,
         messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
         format,
         options: this.sampling(request),
         stream: false,
+        truncate: false,
+        shift: false,
         ...(think === undefined ? {} : { think }),
         ...(this.options.keepAlive === undefined ? {} : { keep_alive: this.options.keepAlive }),
       };
@@ -112,10 +119,11 @@ export class OllamaLlm implements LlmPort {
   }
 
   private sampling<T>(request: LlmRequest<T>): Partial<Options> {
+    this.largestContext = Math.max(this.largestContext, request.contextSize ?? this.options.contextSize);
     return {
       temperature: request.temperature,
       top_p: request.topP,
-      num_ctx: request.contextSize ?? this.options.contextSize,
+      num_ctx: this.largestContext,
       num_predict: request.maxTokens,
       ...(request.seed === undefined ? {} : { seed: request.seed }),
       ...(this.options.threads === undefined ? {} : { num_thread: this.options.threads }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LlmProfileNames, profileNamed, type LlmProfile, type LlmProfileName } from '../llm/profiles';
 
 /**
  * Knobs of the agent step. Every knob an operator can set (`IRA_AGENT_*`, `IRA_LLM_*`) has its one default in
@@ -14,12 +15,19 @@ export const AgentConfig = z.object({
   temperature: z.number().min(0).max(2),
   topP: z.number().gt(0).max(1),
   seed: z.number().int().nonnegative(),
+  /**
+   * The model profile (src/core/llm/profiles.ts): per-role answer and thinking budgets, temperature range, where the
+   * instructions go. `ask` sizes every call from it; the three answer budgets below are the profile's, for callers.
+   */
+  profile: z.enum(LlmProfileNames),
+  /** Answer budget of actions and states (the profile's `action`). */
   maxTokens: positiveInt,
-  /** The incident analysis lists tactics, techniques and entities: its worst case needs about twice `maxTokens`. */
-  analysisMaxTokens: positiveInt.default(1024),
-  /** The conjecture test is greedy with a short answer in the reference code (digest §3.2: 256; 320 fits our worst case). */
-  conjectureMaxTokens: positiveInt.default(320),
-  contextSize: positiveInt.optional(),
+  /** The incident analysis lists tactics, techniques and entities (the profile's `analysis`). */
+  analysisMaxTokens: positiveInt,
+  /** The conjecture test's short answer (the profile's `conjecture-test`; digest §3.2 uses 256). */
+  conjectureMaxTokens: positiveInt,
+  /** The largest context a call may use (the profile's window unless the operator set IRA_LLM_CONTEXT_SIZE). */
+  contextSize: positiveInt,
   precisionThreshold: z.number().min(0).max(1),
   consistencyBeta: z.number().nonnegative(),
   consistencyGamma: z.number().min(0).max(1),
@@ -54,8 +62,8 @@ export interface AgentSettings {
   readonly evidenceChars: number;
 }
 export interface LlmSettings {
+  readonly profile: LlmProfileName;
   readonly contextSize: number;
-  readonly maxTokens: number;
   readonly temperature: number;
   readonly topP: number;
   readonly seed: number;
@@ -66,6 +74,7 @@ export function agentConfigFromSettings(
   llm: LlmSettings,
   overrides: Partial<AgentConfigInput> = {},
 ): AgentConfig {
+  const profile = profileNamed(overrides.profile ?? llm.profile);
   return AgentConfig.parse({
     candidates: agent.candidates,
     rollouts: agent.rollouts,
@@ -73,8 +82,12 @@ export function agentConfigFromSettings(
     temperature: llm.temperature,
     topP: llm.topP,
     seed: llm.seed,
-    maxTokens: llm.maxTokens,
-    contextSize: llm.contextSize,
+    profile: profile.name,
+    maxTokens: profile.answerTokens.action,
+    analysisMaxTokens: profile.answerTokens.analysis,
+    conjectureMaxTokens: profile.answerTokens['conjecture-test'],
+    // A profile named in the overrides brings its own window (the configured size belongs to the configured profile).
+    contextSize: profile.name === llm.profile ? llm.contextSize : profile.contextWindow,
     precisionThreshold: agent.precisionThreshold,
     consistencyBeta: agent.consistencyBeta,
     consistencyGamma: agent.consistencyGamma,
@@ -83,4 +96,9 @@ export function agentConfigFromSettings(
     evidenceChars: agent.evidenceChars,
     ...overrides,
   });
+}
+
+/** The profile's data for a step's config. */
+export function profileOf(config: Pick<AgentConfig, 'profile'>): LlmProfile {
+  return profileNamed(config.profile);
 }

@@ -15,7 +15,9 @@ export interface StepBudgets {
 export class StepMeter {
   private calls = 0;
   private promptTokens = 0;
+  private evaluatedPromptTokens = 0;
   private completionTokens = 0;
+  private readonly noted: string[] = [];
   private readonly byPurpose: Record<string, number> = {};
   private exhaustedReason: string | null = null;
 
@@ -50,7 +52,17 @@ export class StepMeter {
 
   record(usage: LlmUsage): void {
     this.promptTokens += usage.promptTokens;
+    this.evaluatedPromptTokens += usage.evaluatedPromptTokens ?? usage.promptTokens;
     this.completionTokens += usage.completionTokens;
+  }
+
+  /** Something the recommendation should say about how the step's calls were sized (a shrink, a prompt not sent). */
+  note(text: string): void {
+    if (!this.noted.includes(text)) this.noted.push(text);
+  }
+
+  get notes(): readonly string[] {
+    return this.noted;
   }
 
   markExhausted(reason: string): void {
@@ -65,6 +77,7 @@ export class StepMeter {
     return {
       llmCalls: this.calls,
       promptTokens: this.promptTokens,
+      evaluatedPromptTokens: this.evaluatedPromptTokens,
       completionTokens: this.completionTokens,
       callsByPurpose: { ...this.byPurpose },
     };

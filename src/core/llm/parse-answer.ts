@@ -126,7 +126,8 @@ export function parseAnswer<T>(schema: z.ZodType<T>, rawText: string, meta: Answ
 }
 
 export function invalidAnswer(message: string, rawText: string, meta: AnswerMeta): LlmInvalidAnswer {
-  return { kind: 'invalid-answer', message, rawText, usage: meta.usage, latencyMs: meta.latencyMs, model: meta.model };
+  const base = { kind: 'invalid-answer' as const, message, rawText, usage: meta.usage, latencyMs: meta.latencyMs, model: meta.model };
+  return meta.truncated ? { ...base, truncated: true } : base;
 }
 
 /** One line per issue (`path: message`), bounded, so it can be shown to the model or logged. */

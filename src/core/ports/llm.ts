@@ -29,13 +29,21 @@ export interface LlmRequest<T> {
   readonly temperature: number;
   readonly topP: number;
   readonly seed?: number;
+  /** The call's context (Ollama `num_ctx`); the agent sizes it per call (src/core/llm/call-budget.ts). */
   readonly contextSize?: number;
+  /** Tokens the model may generate: thinking and answer together (Ollama `num_predict`). */
   readonly maxTokens: number;
+  /** Reasoning models: think before answering, the thinking returned apart from the answer. Unset: the adapter's choice. */
+  readonly think?: boolean;
   readonly signal: AbortSignal;
 }
 
 export interface LlmUsage {
+  /** The prompt's tokens as the model's context held them (sent), cache hits included. */
   readonly promptTokens: number;
+  /** Of those, the ones evaluated by this call (prefix-cache hits excluded); absent when the server does not say. */
+  readonly evaluatedPromptTokens?: number;
+  /** Generated tokens, thinking included. */
   readonly completionTokens: number;
 }
 
@@ -53,6 +61,8 @@ export interface LlmInvalidAnswer {
   readonly kind: 'invalid-answer';
   readonly message: string;
   readonly rawText: string;
+  /** The model stopped at `maxTokens` (done_reason "length"): a retry needs a larger budget, not the same one. */
+  readonly truncated?: boolean;
   readonly usage: LlmUsage;
   readonly latencyMs: number;
   readonly model: string;
