@@ -91,6 +91,12 @@ const EnvSchema = z.object({
   IRA_REPLAY_MAX_ALERTS: positiveInt.default(50000),
   IRA_REPLAY_CONTEXT_CHARS: nonNegativeInt.default(3000),
   IRA_REPLAY_OUT_DIR: z.string().min(1).default('out'),
+  // `ira eval --judge llm`: the judge model, never the agent's own (Ollama tag, or a GGUF path for the embedded provider).
+  IRA_EVAL_JUDGE_PROVIDER: z.enum(['embedded', 'ollama']).optional(),
+  IRA_EVAL_JUDGE_MODEL: z.string().min(1).optional(),
+  // Answer budget of one verdict, room for a reasoning model's thinking included (a verdict itself is < 150 tokens).
+  IRA_EVAL_JUDGE_MAX_TOKENS: positiveInt.default(4096),
+  IRA_EVAL_JUDGE_CONTEXT_SIZE: positiveInt.default(8192),
   IRA_STORE_RETRY_MAX_MS: positiveInt.default(30000),
   IRA_ALERTS_RETENTION_DAYS: positiveInt.default(90),
 });
@@ -237,6 +243,12 @@ function toConfig(env: Env, context: z.RefinementCtx) {
       maxAlerts: env.IRA_REPLAY_MAX_ALERTS,
       contextChars: env.IRA_REPLAY_CONTEXT_CHARS,
       outDir: env.IRA_REPLAY_OUT_DIR,
+    },
+    evalJudge: {
+      provider: env.IRA_EVAL_JUDGE_PROVIDER,
+      model: env.IRA_EVAL_JUDGE_MODEL,
+      maxTokens: env.IRA_EVAL_JUDGE_MAX_TOKENS,
+      contextSize: env.IRA_EVAL_JUDGE_CONTEXT_SIZE,
     },
   };
 }

@@ -31,6 +31,33 @@ export const demoBudget: Required<Pick<BudgetOverrides, 'candidates' | 'rollouts
   maxLlmCallsPerStep: 14,
 };
 
+/**
+ * The papers' planning budget (digest §10.5): N=3 candidates, M=3 rollouts, depth H=10, T_max=10 steps. Nothing of
+ * the demo's caps: the per-step call, token and time budgets and the evidence size stay the configured ones
+ * (IRA_AGENT_*, default 200 calls per step).
+ */
+export const paperBudget: Required<Pick<BudgetOverrides, 'candidates' | 'rollouts' | 'depth' | 'maxSteps'>> = {
+  candidates: 3,
+  rollouts: 3,
+  depth: 10,
+  maxSteps: 10,
+};
+
+/** `--budget`: demo (small enough for 2 CPU cores), paper (above) or config (the IRA_AGENT_* settings alone). */
+export const BudgetPresets = ['demo', 'paper', 'config'] as const;
+export type BudgetPreset = (typeof BudgetPresets)[number];
+
+export function budgetPreset(preset: BudgetPreset): BudgetOverrides {
+  switch (preset) {
+    case 'demo':
+      return demoBudget;
+    case 'paper':
+      return paperBudget;
+    case 'config':
+      return {};
+  }
+}
+
 export interface DemoModel {
   readonly llm: ClosableLlm;
   readonly path: string | undefined;

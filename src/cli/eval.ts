@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
 import { summaryText } from '../core/eval/summary-table';
-import { demoBudget } from '../app/demo';
-import { EvalMethods, runEvaluation, type EvalMethod } from '../app/eval';
+import { budgetPreset, BudgetPresets, demoBudget, paperBudget, type BudgetPreset } from '../app/demo';
+import { EvalMethods, runEvaluation, T_MAX, type EvalMethod } from '../app/eval';
 import { cliLogger, ExitCodes, loadConfigOrReport, positiveIntOption, reportFailure, timestampSlug, UsageError, writeLine, type CliIo } from './io';
 import { createProgress } from './progress';
 import { budgetFlags } from './replay';
@@ -14,17 +14,23 @@ export const evalUsage = `usage: ira eval <dataset> [options]
   --methods a,b         of ${EvalMethods.join(', ')} (default: all)
   --seeds N             number of seeds (default 3); seeds are IRA_LLM_SEED, +1, +2, ...
   --cases a,b           only these case ids
-  --judge rules|llm     how an action's recovery stages are read (default rules; llm uses the configured model)
+  --judge rules|llm     how an action's recovery stages are read (default rules; llm: the model IRA_EVAL_JUDGE_MODEL,
+                        never the agent's, with IRA_EVAL_JUDGE_MAX_TOKENS; its agreement with the rules is reported)
   --out <dir>           results folder (default: out/eval-<timestamp>/)
-  --json                print the summary as JSON on stdout
+  --json                print one line of JSON on stdout: per method the figures and per case time, minimum, failed
+  --budget demo|paper|config
+                        planning budget (default demo: N=${demoBudget.candidates} M=${demoBudget.rollouts} H=${demoBudget.depth}, <=${demoBudget.maxLlmCallsPerStep} calls/step;
+                        paper: N=${paperBudget.candidates} M=${paperBudget.rollouts} H=${paperBudget.depth} with the configured call budget; config: IRA_AGENT_* alone)
   --candidates N  --rollouts M  --depth H  --max-steps S  --chunk-size C  --max-calls-per-step L
-                        planning budget (default: the demo budget, N=${demoBudget.candidates} M=${demoBudget.rollouts} H=${demoBudget.depth} S=${demoBudget.maxSteps})`;
+                        over the preset; --max-steps is T_max (default ${T_MAX} whatever the preset)
+  Methods oracle, no-op and playbook are known-answer policies: they need no model.`;
 
 const options = {
   methods: { type: 'string' },
   seeds: { type: 'string' },
   cases: { type: 'string' },
   judge: { type: 'string', default: 'rules' },
+  budget: { type: 'string', default: 'demo' },
   out: { type: 'string' },
   json: { type: 'boolean', default: false },
   candidates: { type: 'string' },
@@ -59,6 +65,7 @@ function parseEvalArgs(argv: string[]): EvalRequest {
   const methods = methodsOption(parsed.values.methods);
   const seedCount = positiveIntOption('seeds', parsed.values.seeds) ?? 3;
   if (parsed.values.judge !== 'rules' && parsed.values.judge !== 'llm') throw new UsageError('--judge must be rules or llm');
+  if (!(BudgetPresets as readonly string[]).includes(parsed.values.budget)) throw new UsageError(`--budget must be one of ${BudgetPresets.join(', ')}`);
   if (!parsed.values.help && parsed.positionals.length !== 1) throw new UsageError('give one dataset');
   return { dataset: parsed.positionals[0] ?? '', methods, seedCount, values: parsed.values };
 }
@@ -67,13 +74,17 @@ async function executeEval(config: Config, request: EvalRequest, io: CliIo, outD
   const { dataset, methods, values } = request;
   const judge = values.judge === 'llm' ? 'llm' : 'rules';
   const cases = listOption(values.cases);
+  const preset = values.budget as BudgetPreset;
+  // T_max is the eval's own step cap: a preset's maxSteps (the demo's 2) never shortens it; --max-steps does.
+  const { maxSteps: _presetSteps, ...presetBudget } = budgetPreset(preset);
+  const budget = { ...presetBudget, ...budgetFlags(values) };
   const result = await runEvaluation(
     config,
-    { dataset, ...(cases === undefined ? {} : { cases }), methods, seedCount: request.seedCount, budget: { ...demoBudget, ...budgetFlags(values) }, judge, outDir },
+    { dataset, ...(cases === undefined ? {} : { cases }), methods, seedCount: request.seedCount, budget, budgetName: preset, judge, outDir },
     { progress: createProgress(io.stderr), logger: cliLogger(config, io), signal: io.signal, say: (line) => writeLine(io.stderr, line) },
   );
   const { written, runs, planned } = result;
-  if (values.json) writeLine(io.stdout, JSON.stringify(Object.fromEntries(written.summaries), null, 2));
+  if (values.json) writeLine(io.stdout, JSON.stringify({ methods: written.methods }));
   else writeLine(io.stdout, `${summaryText(written.summaries)}
 
 results: ${written.markdown}

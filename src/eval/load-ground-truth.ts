@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isEvidenceFile, readAlertFile } from '../adapters/sources/file-source';
 import { countAlertsPerPhase, parseAitPhases } from '../core/eval/ait-phases';
 import { parseDigitalTwinIncident } from '../core/eval/digital-twin-ground-truth';
-import { GroundTruth } from '../core/eval/ground-truth';
+import { GroundTruth, ResponseTruth } from '../core/eval/ground-truth';
 import { ErrorCodes, IraError } from '../errors';
 import { prepareRecords } from '../replay/prepare';
 
@@ -93,7 +93,24 @@ async function plainJson(folder: string, file: string): Promise<GroundTruth> {
   return parsed.data;
 }
 
-export async function loadGroundTruth(folder: string, id: string, spec: TruthSpec): Promise<GroundTruth> {
+export const REFERENCE_PLAN_FILE = 'reference-plan.json';
+
+/** reference-plan.json beside the alerts, when there is one: validated, and its plan must name only its own labels. */
+async function responseTruth(folder: string, truth: GroundTruth): Promise<ResponseTruth | undefined> {
+  const path = join(folder, REFERENCE_PLAN_FILE);
+  const raw = await readJson(path).catch((error: unknown) => {
+    if (IraError.isInstance(error) && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (raw === undefined) return undefined;
+  const parsed = ResponseTruth.safeParse(raw);
+  if (!parsed.success) invalid(path, parsed.error);
+  if (!truth.incident && parsed.data.plan.length > 0) invalid(path, 'a false-positive case has an empty reference plan');
+  if (truth.incident && parsed.data.plan.length === 0) invalid(path, 'an incident needs a reference plan');
+  return parsed.data;
+}
+
+async function truthOf(folder: string, id: string, spec: TruthSpec): Promise<GroundTruth> {
   switch (spec.kind) {
     case 'digital-twin':
       return digitalTwin(folder, id, spec.file);
@@ -102,4 +119,10 @@ export async function loadGroundTruth(folder: string, id: string, spec: TruthSpe
     case 'json':
       return plainJson(folder, spec.file);
   }
+}
+
+export async function loadGroundTruth(folder: string, id: string, spec: TruthSpec): Promise<GroundTruth> {
+  const truth = await truthOf(folder, id, spec);
+  const response = await responseTruth(folder, truth);
+  return response === undefined ? truth : { ...truth, response };
 }

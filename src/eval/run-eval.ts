@@ -4,29 +4,41 @@ import { isEvidenceFile, readAlertFile } from '../adapters/sources/file-source';
 import type { ClosableLlm } from '../adapters/llm/create-llm';
 import type { Progress } from '../core/ports/progress';
 import type { Config } from '../config';
-import { classifyActionStages } from '../core/eval/action-stages';
 import type { RunRecord } from '../core/eval/aggregate';
-import { emptyStatus, judgeStep, judgeTrace, type JudgedStep } from '../core/eval/judge';
+import type { JudgedStep } from '../core/eval/judge';
 import { JudgeAnswer, judgeMessages } from '../core/eval/llm-judge';
+import { firstHost, PolicyMethods, type PolicyMethod } from '../core/eval/policies';
+import type { NormalizedAlert } from '../core/alert/schema';
 import { runMetrics } from '../core/eval/run-metrics';
 import type { EvalTrace } from '../core/eval/trace';
 import type { LlmPort } from '../core/ports/llm';
 import { describeError } from '../errors';
 import type { Logger } from '../logger';
 import { prepareRecords } from '../replay/prepare';
+import { runIncident } from '../replay/run-incident';
 import type { BudgetOverrides, Features, Method, SessionSettings } from '../replay/replay-settings';
 import type { ReplayReport } from '../report/model';
 import type { EvalCase } from './load-dataset';
+import { liveJudge, type JudgeAgreement, type LiveJudge, type StageReader } from './live-judge';
+import { policyRunner } from './policy-runner';
 import { evidenceEntities, traceOf } from './trace-from-replay';
 
 /**
- * `ira eval` without the CLI: every method × seed × case is one offline replay (its own NDJSON documents and report
- * under outDir/runs/), judged against the case's ground truth and turned into RunMetrics.
+ * `ira eval` without the CLI: every method × seed × case is one run, judged as it goes against the case's ground
+ * truth (the run ends on the judge's state or at T_max steps) and turned into RunMetrics. Model methods are offline
+ * replays (their own NDJSON documents and report under outDir/runs/); known-answer policies need no model.
  */
-export const EvalMethods = ['ira', 'direct', 'no-planning', 'no-conjecture-test', 'no-adaptation'] as const;
+export const ModelMethods = ['ira', 'direct', 'no-planning', 'no-conjecture-test', 'no-adaptation'] as const;
+export const EvalMethods = [...ModelMethods, ...PolicyMethods] as const;
 export type EvalMethod = (typeof EvalMethods)[number];
+export type ModelMethod = (typeof ModelMethods)[number];
 
-export function methodSettings(method: EvalMethod): { method: Method; features?: Features } {
+/** The paper's step cap: a run that has not recovered after T_max steps has failed. */
+export const T_MAX = 10;
+
+export const isPolicy = (method: EvalMethod): method is PolicyMethod => (PolicyMethods as readonly string[]).includes(method);
+
+export function methodSettings(method: ModelMethod): { method: Method; features?: Features } {
   switch (method) {
     case 'ira':
       return { method: 'planner' };
@@ -52,6 +64,8 @@ export interface EvalOptions {
 
 export interface EvalRun extends RunRecord {
   readonly judged: readonly JudgedStep[];
+  /** With --judge llm: actions the judge model read, and how many of them it read as the rule judge does. */
+  readonly judgeAgreement?: JudgeAgreement;
   readonly report: string;
   readonly wallMs: number;
   readonly error?: string;
@@ -66,8 +80,11 @@ export type ReplayCase = (
 
 export interface EvalDeps {
   readonly replay: ReplayCase;
-  readonly llm: ClosableLlm;
+  /** Absent when only known-answer policies run. */
+  readonly llm?: ClosableLlm;
   readonly judgeLlm?: LlmPort;
+  /** The judge model's answer budget (its thinking included). */
+  readonly judgeMaxTokens?: number;
   readonly progress: Progress;
   readonly logger: Logger;
   readonly signal: AbortSignal;
@@ -79,75 +96,90 @@ async function caseEvidence(folder: string) {
   return prepareRecords(records).alerts;
 }
 
-/** The judge model reads each action in turn, with the evaluator's state so far (see llm-judge.ts). */
-async function judgeWithModel(trace: EvalTrace, item: EvalCase, judge: LlmPort, config: Config, signal: AbortSignal): Promise<JudgedStep[]> {
-  const judged: JudgedStep[] = [];
-  let state = emptyStatus;
-  for (const step of trace.steps) {
-    let addressed = step.action === undefined ? [] : classifyActionStages(step.action);
-    if (step.outcome === 'action' && step.action !== undefined) {
-      const answer = await judge.complete({
-        purpose: 'judge',
-        messages: judgeMessages(item.truth, state, step.action),
-        schema: JudgeAnswer,
-        temperature: 0,
-        topP: 1,
-        seed: config.llm.seed,
-        maxTokens: 200,
-        signal,
-      });
-      // An unusable verdict falls back to the rule reading rather than failing the whole evaluation.
-      if (answer.ok) addressed = answer.value.value.stages;
-    }
-    const verdict = judgeStep(step, state, item.truth, addressed);
-    judged.push(verdict);
-    state = verdict.stateAfter;
-  }
-  return judged;
+/** The judge model reads each action with the evaluator's state so far (see llm-judge.ts). */
+function modelReader(item: EvalCase, judge: LlmPort, deps: EvalDeps, seed: number): StageReader {
+  return async (action, before) => {
+    const answer = await judge.complete({
+      purpose: 'judge',
+      messages: judgeMessages(item.truth, before.stages, action),
+      schema: JudgeAnswer,
+      temperature: 0,
+      topP: 1,
+      seed,
+      maxTokens: deps.judgeMaxTokens ?? 4096,
+      signal: deps.signal,
+    });
+    return answer.ok ? answer.value.value.stages : undefined;
+  };
 }
 
 function emptyTrace(): EvalTrace {
   return { incidentDetected: false, tactics: [], techniques: [], entities: { attackers: [], targets: [] }, evidenceEntities: [], steps: [] };
 }
 
-async function runOne(config: Config, options: EvalOptions, deps: EvalDeps, method: EvalMethod, seed: number, item: EvalCase, label: string): Promise<EvalRun> {
-  const outDir = join(options.outDir, 'runs', method, `seed-${seed}`, item.id);
+interface RunContext {
+  readonly options: EvalOptions;
+  readonly deps: EvalDeps;
+  readonly config: Config;
+  readonly maxSteps: number;
+}
+
+async function replayModel(context: RunContext, method: ModelMethod, seed: number, item: EvalCase, judge: LiveJudge, label: string) {
+  const { options, deps } = context;
+  const llm = deps.llm;
+  if (llm === undefined) throw new Error(`method ${method} needs a model and none was given`);
   const progress: Progress = {
     update: (done, total, text) => deps.progress.update(done, total, `${label}: ${text}`),
     note: (message) => deps.progress.note(message),
     end: () => undefined,
   };
+  const outDir = join(options.outDir, 'runs', method, `seed-${seed}`, item.id);
+  const budget = { ...options.budget, maxSteps: context.maxSteps };
+  const result = await deps.replay(
+    item.folder,
+    { outDir, toElasticsearch: false, budget, ...methodSettings(method), seed, maxIncidents: 1, stopRule: judge.stopRule },
+    { progress, logger: deps.logger, signal: deps.signal, llm },
+  );
+  return { report: result.written.html, incident: result.report.incidents[0] };
+}
+
+async function playPolicy(context: RunContext, method: PolicyMethod, item: EvalCase, alerts: readonly NormalizedAlert[], judge: LiveJudge) {
+  const runner = policyRunner(method, { truth: item.truth, firstHost: firstHost(alerts) }, () => new Date());
+  const chunkSize = context.options.budget.chunkSize ?? context.config.replay.chunkSize;
+  const loop = await runIncident(item.id, alerts, runner, { maxSteps: context.maxSteps, chunkSize, stopRule: judge.stopRule }, {}, context.deps.signal);
+  return { report: '', incident: { finalState: loop.state, recommendations: loop.recommendations, ...(loop.error === undefined ? {} : { error: loop.error }) } };
+}
+
+async function runOne(context: RunContext, method: EvalMethod, seed: number, item: EvalCase, label: string): Promise<EvalRun> {
+  const { options, deps } = context;
   const started = Date.now();
   const alerts = await caseEvidence(item.folder);
+  const judge = liveJudge(item.truth, options.judge === 'llm' && deps.judgeLlm !== undefined ? modelReader(item, deps.judgeLlm, deps, seed) : undefined);
   let trace: EvalTrace = { ...emptyTrace(), evidenceEntities: evidenceEntities(alerts) };
   let error: string | undefined;
   let report = '';
   try {
-    const result = await deps.replay(
-      item.folder,
-      { outDir, toElasticsearch: false, budget: options.budget, ...methodSettings(method), seed, maxIncidents: 1 },
-      { progress, logger: deps.logger, signal: deps.signal, llm: deps.llm },
-    );
-    report = result.written.html;
-    const incident = result.report.incidents[0];
-    if (incident !== undefined) {
-      trace = traceOf(incident, alerts);
-      error = incident.error;
+    const result = isPolicy(method) ? await playPolicy(context, method, item, alerts, judge) : await replayModel(context, method, seed, item, judge, label);
+    report = result.report;
+    if (result.incident !== undefined) {
+      trace = traceOf(result.incident, alerts);
+      error = result.incident.error;
     }
   } catch (caught) {
     if (deps.signal.aborted) throw caught;
     error = describeError(caught);
     deps.logger.warn('eval-run-failed', { method, seed, case: item.id, error });
   }
-  const judged = options.judge === 'llm' && deps.judgeLlm !== undefined
-    ? await judgeWithModel(trace, item, deps.judgeLlm, config, deps.signal)
-    : judgeTrace(trace.steps, item.truth, (step) => (step.action === undefined ? [] : classifyActionStages(step.action)));
+  // Steps the stop rule did not see (a step that failed after its recommendation was written) are judged here.
+  for (const step of trace.steps.slice(judge.verdicts.length)) await judge.observe(step);
+  const judged = judge.verdicts.slice(0, trace.steps.length);
   return {
     method,
     seed,
     incidentId: item.id,
-    metrics: runMetrics(trace, item.truth, judged),
+    metrics: runMetrics(trace, item.truth, judged, context.maxSteps),
     judged,
+    ...(options.judge === 'llm' ? { judgeAgreement: judge.agreement() } : {}),
     report,
     wallMs: Date.now() - started,
     ...(error === undefined ? {} : { error }),
@@ -164,7 +196,7 @@ export async function runEval(config: Config, options: EvalOptions, deps: EvalDe
       if (deps.signal.aborted) break;
       const label = `[${runs.length + 1}/${total}] ${method} seed ${seed} ${item.id}`;
       deps.progress.note(label);
-      const run = await runOne(config, options, deps, method, seed, item, label);
+      const run = await runOne({ options, deps, config, maxSteps: options.budget.maxSteps ?? T_MAX }, method, seed, item, label);
       // A run cut short by the abort is incomplete: it is not scored.
       if (!deps.signal.aborted) runs.push(run);
     }

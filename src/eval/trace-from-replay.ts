@@ -14,7 +14,7 @@ export function evidenceEntities(alerts: readonly NormalizedAlert[]): string[] {
   return [...names];
 }
 
-function tracedStep(r: Recommendation): TracedStep {
+export function tracedStep(r: Recommendation): TracedStep {
   const usage = {
     llmCalls: r.usage.llmCalls,
     promptTokens: r.usage.promptTokens,

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarise, type MethodSummary } from '../core/eval/aggregate';
+import { methodFigures, type MethodFigure } from '../core/eval/method-report';
 import { summaryMarkdown } from '../core/eval/summary-table';
 import { ErrorCodes, IraError } from '../errors';
 import { escapeCell } from '../report/escape';
@@ -15,6 +16,7 @@ export interface EvalSettings {
   readonly judge: string;
   readonly methods: readonly string[];
   readonly seeds: readonly number[];
+  readonly budgetName: string;
   readonly budget: Record<string, number>;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -26,13 +28,13 @@ function f(value: number, digits = 2): string {
 
 function runRows(runs: readonly EvalRun[]): string[] {
   const lines = [
-    '| method | seed | case | recovered | recovery time | steps | actions | ineffective | unnecessary | abstained | tactic P/R | technique P/R | error |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| method | seed | case | recovered | recovery time | minimum | steps | actions | ineffective | unnecessary | abstained | tactic P/R | technique P/R | error |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const run of runs) {
     const m = run.metrics;
     lines.push(
-      `| ${run.method} | ${run.seed} | ${run.incidentId} | ${m.incident ? (m.recovered ? 'yes' : 'no') : 'FP case'} | ${m.incident ? m.recoveryTime : '—'} | ${m.steps} | ${m.actions} | ${m.ineffective} | ${m.unnecessary} | ${m.abstentions} | ${f(m.tactics.precision)}/${f(m.tactics.recall)} | ${f(m.techniques.precision)}/${f(m.techniques.recall)} | ${escapeCell(run.error ?? '')} |`,
+      `| ${run.method} | ${run.seed} | ${run.incidentId} | ${m.incident ? (m.recovered ? 'yes' : 'no') : m.failed ? 'FP case, acted' : 'FP case, handled'} | ${m.recoveryTime} | ${m.minimum} | ${m.steps} | ${m.actions} | ${m.ineffective} | ${m.unnecessary} | ${m.abstentions} | ${f(m.tactics.precision)}/${f(m.tactics.recall)} | ${f(m.techniques.precision)}/${f(m.techniques.recall)} | ${escapeCell(run.error ?? '')} |`,
     );
   }
   return lines;
@@ -45,7 +47,7 @@ export function resultsMarkdown(settings: EvalSettings, cases: readonly EvalCase
     '',
     `- model: ${settings.model} (${settings.provider}); judge: ${settings.judge}`,
     `- methods: ${settings.methods.join(', ')}; seeds: ${settings.seeds.join(', ')}`,
-    `- budget: ${budget}`,
+    `- budget: ${settings.budgetName} (${budget}); a failed run is charged 2·T_max = ${2 * (settings.budget['maxSteps'] ?? 0)}`,
     `- cases: ${cases.map((c) => `${c.id}${c.truth.incident ? '' : ' (false positive)'}`).join(', ')}`,
     `- ran ${settings.startedAt} → ${settings.finishedAt}`,
     '',
@@ -63,15 +65,18 @@ export interface WrittenResults {
   readonly json: string;
   readonly markdown: string;
   readonly summaries: ReadonlyMap<string, MethodSummary>;
+  readonly methods: readonly MethodFigure[];
 }
 
 export async function writeResults(outDir: string, settings: EvalSettings, cases: readonly EvalCase[], runs: readonly EvalRun[]): Promise<WrittenResults> {
   const summaries = summarise(runs);
+  const methods = methodFigures(runs);
   const paths = { json: join(outDir, 'results.json'), markdown: join(outDir, 'results.md') };
   const json = {
     settings,
     cases: cases.map((c) => ({ id: c.id, folder: c.folder, truth: c.truth })),
     summary: Object.fromEntries(summaries),
+    methods,
     runs,
   };
   try {
@@ -81,5 +86,5 @@ export async function writeResults(outDir: string, settings: EvalSettings, cases
   } catch (error) {
     throw new IraError(ErrorCodes.internal, `cannot write eval results into ${outDir}`, { cause: error });
   }
-  return { ...paths, summaries };
+  return { ...paths, summaries, methods };
 }

@@ -1,4 +1,5 @@
 import type { AgentConfigInput } from '../core/agent/agent-config';
+import type { StopRule } from './run-incident';
 
 /** What one replay runs: where documents go, the planning budget (flags over configuration), the method. */
 export interface BudgetOverrides {
@@ -23,4 +24,6 @@ export interface SessionSettings {
   readonly features?: Features;
   readonly maxIncidents?: number;
   readonly seed?: number;
+  /** When an incident's replay ends (default: the agent's own stop, see run-incident.ts); `ira eval` stops on its judge. */
+  readonly stopRule?: StopRule;
 }

@@ -13,8 +13,16 @@ import { chunk } from './prepare';
  */
 export type StepRunner = (state: AgentState, input: StepInput, signal: AbortSignal) => Promise<StepOutcome>;
 
+/**
+ * Decides after each step whether the incident's replay ends. The default (`agentStopRule`) follows the agent: its
+ * recovery state is terminal, or it says "no incident" once the whole evidence is seen. `ira eval` injects a rule on
+ * its judge's state instead, so a run never ends on the agent's own (LLM-predicted) belief.
+ */
+export type StopRule = (outcome: StepOutcome, event: StepEvent) => Promise<StopReason | undefined> | StopReason | undefined;
+
 export interface IncidentLoopOptions {
   readonly maxSteps: number;
+  readonly stopRule?: StopRule;
   readonly chunkSize: number;
   readonly systemDescription?: string;
   /** Triage's score and tactics of the incident, given to every step (the disagreement guard). */
@@ -48,15 +56,19 @@ export function effectiveChunkSize(alertCount: number, chunkSize: number, maxSte
   return Math.max(chunkSize, Math.ceil(alertCount / Math.max(1, maxSteps)), 1);
 }
 
-function stopAfter(outcome: StepOutcome, index: number, chunks: number): StopReason | undefined {
+/** "No incident" is final only once the whole evidence has been seen: a later chunk may show the attack. */
+export function noIncidentStop(outcome: StepOutcome, event: StepEvent): StopReason | undefined {
+  const decision = outcome.recommendation.decision;
+  const evidenceLeft = event.index < event.chunks - 1;
+  return decision.kind === 'abstain' && decision.code === 'no-incident' && !evidenceLeft ? 'no-incident' : undefined;
+}
+
+export const agentStopRule: StopRule = (outcome, event) => {
   if (isTerminal(outcome.state.recoveryState)) return 'recovered';
   const decision = outcome.recommendation.decision;
-  const evidenceLeft = index < chunks - 1;
   if (decision.kind === 'abstain' && decision.code === 'recovered') return 'recovered';
-  // "No incident" is final only once the whole evidence has been seen: a later chunk may show the attack.
-  if (decision.kind === 'abstain' && decision.code === 'no-incident' && !evidenceLeft) return 'no-incident';
-  return undefined;
-}
+  return noIncidentStop(outcome, event);
+};
 
 export async function runIncident(
   incidentId: string,
@@ -95,8 +107,8 @@ export async function runIncident(
     revisions.push(...outcome.revisions);
     alertsPerStep.push(given.length);
     await hooks.onStep?.(outcome, event);
-    const stop = stopAfter(outcome, index, chunks.length);
+    const stop = await (options.stopRule ?? agentStopRule)(outcome, event);
     if (stop !== undefined) return result(stop);
   }
-  return result(isTerminal(state.recoveryState) ? 'recovered' : 'step-cap');
+  return result(options.stopRule === undefined && isTerminal(state.recoveryState) ? 'recovered' : 'step-cap');
 }

@@ -8,7 +8,7 @@ import type { IncidentReport, ReplayBudget, ReplayReport } from '../report/model
 import { loadIncidentAgent, saveStepOutcome } from '../stages/agent/incident-agent-store';
 import { ErrorCodes, IraError } from '../errors';
 import { prepareRecords } from './prepare';
-import { runIncident, type StepRunner } from './run-incident';
+import { runIncident, type StepRunner, type StopRule } from './run-incident';
 import { groupByIncident, triageAll, writeTriage, type TriagedIncident } from './triage-input';
 
 /**
@@ -21,6 +21,7 @@ export interface ReplayOptions {
   readonly store: DocumentStore;
   readonly indices: IndexNames;
   readonly runner: StepRunner;
+  readonly stopRule?: StopRule;
   readonly model: string;
   readonly provider: string;
   readonly method: string;
@@ -66,6 +67,7 @@ async function replayIncident(options: ReplayOptions, item: TriagedIncident, pos
       chunkSize: options.budget.chunkSize,
       ...(system === undefined ? {} : { systemDescription: system }),
       triage: { score: item.incident.score, tactics: item.incident.tactics },
+      ...(options.stopRule === undefined ? {} : { stopRule: options.stopRule }),
     },
     {
       beforeStep: (event) => options.progress.update(event.index, event.plannedSteps, `${label}: agent step ${event.index + 1}`),

@@ -16,7 +16,7 @@ import type { AlertSource, RawRecord, ReplayInput } from '../../core/ports/alert
  * A folder holding `system.txt` is ONE incident (the digital-twin layout): system.txt is the system description and
  * every other alert file in it is evidence. Files that carry answers or metadata are never read as evidence.
  */
-const ANSWER_FILES = [/^incident.*\.txt$/i, /^ground[-_]?truth.*\.json$/i, /^attack_phases\.json$/i, /\.labels\.json$/i];
+const ANSWER_FILES = [/^incident.*\.txt$/i, /^reference[-_]?plan.*\.json$/i, /^ground[-_]?truth.*\.json$/i, /^attack_phases\.json$/i, /\.labels\.json$/i];
 const METADATA_FILES = [/^readme/i, /^licen[cs]e/i, /\.rules$/i, /\.md$/i, /^system\.txt$/i, /^\./];
 
 export function isEvidenceFile(name: string): boolean {

@@ -62,7 +62,7 @@ export function seedFigures(runs: readonly RunMetrics[]): Record<SummaryMetric, 
   return {
     recoveryTime: meanOrNull(real.map((run) => run.recoveryTime)),
     ineffectivePct: pct(sum(real, (run) => run.ineffective), sum(real, (run) => run.actions)),
-    failedPct: pct(real.filter((run) => !run.recovered).length, real.length),
+    failedPct: pct(real.filter((run) => run.failed).length, real.length),
     abstentionPct: pct(sum(runs, (run) => run.abstentions), steps),
     falsePositiveHandledPct: pct(fp.filter((run) => run.falsePositiveHandled === true).length, fp.length),
     missedIncidentPct: pct(real.filter((run) => run.missedIncident).length, real.length),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ActionKind, ActionLimits } from '../agent/action';
+import { FootholdKinds, WeaknessKinds } from '../agent/action-effects';
 
 /** The six recovery stages in the paper's order (NDSS Def. 1); the evaluator keeps its own copy of the state. */
 export const RecoveryStages = ['contained', 'assessed', 'preserved', 'evicted', 'hardened', 'restored'] as const;
@@ -7,13 +9,43 @@ export type RecoveryStage = z.infer<typeof RecoveryStage>;
 
 const nonEmpty = z.string().min(1);
 
-/** One step of a reference response plan, when the dataset has one (the digital-twin incidents do not). */
+/** One action of a reference response plan: typed as the agent's actions are, so the judge reads both alike. */
 export const ReferenceAction = z.object({
-  stage: RecoveryStage.optional(),
-  action: nonEmpty,
-  targets: z.array(nonEmpty).default([]),
+  kind: ActionKind,
+  targets: z.array(nonEmpty).min(1).max(ActionLimits.targets),
+  description: nonEmpty,
 });
 export type ReferenceAction = z.infer<typeof ReferenceAction>;
+
+/** What the attacker holds on a compromised host (eviction removes it); `name` is e.g. the account. */
+export const Foothold = z.object({
+  host: nonEmpty,
+  kind: z.enum(FootholdKinds),
+  name: nonEmpty.optional(),
+  evidence: nonEmpty,
+});
+export type Foothold = z.infer<typeof Foothold>;
+
+/** What let the attacker in on a host (hardening fixes it). */
+export const Weakness = z.object({
+  host: nonEmpty,
+  kind: z.enum(WeaknessKinds),
+  evidence: nonEmpty,
+});
+export type Weakness = z.infer<typeof Weakness>;
+
+/**
+ * `reference-plan.json` beside a case: the response ground truth (footholds, weaknesses) and a reference plan, both
+ * labelled by this project from the incident's description and stated as such in `labelledBy`. A false-positive case
+ * has none of either: its reference plan is to do nothing.
+ */
+export const ResponseTruth = z.object({
+  labelledBy: nonEmpty,
+  footholds: z.array(Foothold).default([]),
+  weaknesses: z.array(Weakness).default([]),
+  plan: z.array(ReferenceAction).default([]),
+});
+export type ResponseTruth = z.infer<typeof ResponseTruth>;
 
 /** A labelled attack phase: a time window and, where annotated, the ATT&CK labels that phase stands for. */
 export const AttackPhase = z.object({
@@ -50,7 +82,8 @@ export const GroundTruth = z.object({
    * names a host by its name rather than its address is judged the same.
    */
   aliases: z.record(nonEmpty, z.array(nonEmpty)).default({}),
-  referencePlan: z.array(ReferenceAction).optional(),
+  /** From reference-plan.json; without it the judge asks for one evicting and one hardening action per recovery target. */
+  response: ResponseTruth.optional(),
   phases: z.array(AttackPhase).optional(),
   /** Where the labels come from (dataset, upstream file, who annotated) — shown in reports. */
   provenance: z.string().default(''),

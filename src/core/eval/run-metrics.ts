@@ -1,6 +1,7 @@
 import { canonicalTactic, canonicalTechnique, techniquesMatch } from './attack-labels';
-import { RecoveryStages, type GroundTruth } from './ground-truth';
+import type { GroundTruth } from './ground-truth';
 import { entityResolver, isTerminal, type JudgedStep } from './judge';
+import { minimumActions, responseRequirements } from './requirements';
 import { setScore, uniqueDefined, type SetScore } from './set-scores';
 import type { EvalTrace } from './trace';
 
@@ -8,8 +9,15 @@ import type { EvalTrace } from './trace';
 export interface RunMetrics {
   readonly incident: boolean;
   readonly recovered: boolean;
-  /** Sum of action costs up to recovery; a failed run is censored: all its costs + 2 per stage still false. */
+  /**
+   * True incident: sum of costs up to recovery; a failed run (not recovered within T_max steps, missed, or stopped
+   * early) is charged failureCost. False positive: the sum of costs (0 when nothing was done).
+   */
   readonly recoveryTime: number;
+  /** The case's minimum recovery time: the fewest actions that recover it (0 on a false positive). */
+  readonly minimum: number;
+  /** True incident not recovered, or a false positive acted on. */
+  readonly failed: boolean;
   readonly recoveryStep: number | null;
   readonly steps: number;
   readonly actions: number;
@@ -39,15 +47,21 @@ export interface RunMetrics {
 const norm = (value: string): string => value.trim().toLowerCase();
 const ratio = (part: number, whole: number, empty: number): number => (whole === 0 ? empty : part / whole);
 
-function recovery(judged: readonly JudgedStep[]): { recovered: boolean; time: number; step: number | null } {
+/**
+ * What a failure costs with a step cap of T_max: every step spent on an unnecessary action (2 each). A run that
+ * recovers costs at most 2·(T_max − 1) + 1 (its last action is effective), so failing is always dearer.
+ */
+export function failureCost(maxSteps: number): number {
+  return 2 * maxSteps;
+}
+
+function recovery(judged: readonly JudgedStep[], maxSteps: number): { recovered: boolean; time: number; step: number | null } {
   let time = 0;
   for (const verdict of judged) {
     time += verdict.cost;
     if (isTerminal(verdict.stateAfter)) return { recovered: true, time, step: verdict.step };
   }
-  const last = judged.at(-1)?.stateAfter;
-  const open = RecoveryStages.filter((stage) => !(last?.[stage] ?? false)).length;
-  return { recovered: false, time: time + 2 * open, step: null };
+  return { recovered: false, time: Math.max(time, failureCost(maxSteps)), step: null };
 }
 
 function entityScores(trace: EvalTrace, truth: GroundTruth, judged: readonly JudgedStep[]) {
@@ -80,11 +94,13 @@ function usagePerStep(trace: EvalTrace) {
   };
 }
 
-export function runMetrics(trace: EvalTrace, truth: GroundTruth, judged: readonly JudgedStep[]): RunMetrics {
+/** `maxSteps` is T_max, the step cap the run had (it sets the failure charge). */
+export function runMetrics(trace: EvalTrace, truth: GroundTruth, judged: readonly JudgedStep[], maxSteps: number): RunMetrics {
   const actions = judged.filter((verdict) => verdict.outcome === 'action');
   const abstentions = judged.filter((verdict) => verdict.outcome === 'abstain').length;
   const ineffective = actions.filter((verdict) => !verdict.effective).length;
-  const done = recovery(judged);
+  const done = recovery(judged, maxSteps);
+  const recovered = truth.incident && done.recovered;
   const tactics = setScore(uniqueDefined(trace.tactics.map(canonicalTactic)), uniqueDefined(truth.tactics.map(canonicalTactic)));
   const techniques = setScore(
     uniqueDefined(trace.techniques.map(canonicalTechnique)),
@@ -93,8 +109,10 @@ export function runMetrics(trace: EvalTrace, truth: GroundTruth, judged: readonl
   );
   return {
     incident: truth.incident,
-    recovered: truth.incident && done.recovered,
-    recoveryTime: done.time,
+    recovered,
+    recoveryTime: truth.incident ? done.time : judged.reduce((total, verdict) => total + verdict.cost, 0),
+    minimum: truth.incident ? minimumActions(responseRequirements(truth)) : 0,
+    failed: truth.incident ? !recovered : actions.length > 0,
     recoveryStep: done.step,
     steps: judged.length,
     actions: actions.length,

@@ -4,7 +4,6 @@ import { readAlertFile } from '../../../src/adapters/sources/file-source';
 import { defaultAgentConfig } from '../../../src/config';
 import type { AgentDeps } from '../../../src/core/agent/context';
 import { runDirectStep } from '../../../src/core/agent/direct-step';
-import { classifyActionStages } from '../../../src/core/eval/action-stages';
 import { judgeTrace } from '../../../src/core/eval/judge';
 import { runMetrics } from '../../../src/core/eval/run-metrics';
 import { loadDataset } from '../../../src/eval/load-dataset';
@@ -19,17 +18,18 @@ import { ScriptedLlm } from '../../doubles/scripted-llm';
  * and ground truth), replayed with the direct baseline (runDirectStep: one action call and one state call per step)
  * over a scripted model. The script:
  *
- *   step 0  block-ip [10.0.1.11]            → contained (kind); 10.0.1.11 is the attacker     → effective, cost 1
- *   step 1  analyse [10.0.2.11]             → assessed; 10.0.2.11 is a target                 → effective, cost 1
+ *   step 0  block-ip [10.0.1.11]            → cuts off the only attacker: contained on every host → effective, cost 1
+ *   step 1  analyse [10.0.2.11]             → meets assessed@10.0.2.11 (not .12, .13)         → effective, cost 1
  *   step 2  block-ip [10.0.1.11] again      → contained already holds                         → unnecessary, cost 2
  *   step 3  patch [10.0.2.99]               → a host that is not in the ground truth          → unnecessary, cost 2
- *   step 4  reset-credentials [10.0.2.11, admin] → evicted + hardened; 10.0.2.11 is a recovery target → effective, cost 1
+ *   step 4  reset-credentials [10.0.2.11, admin] → meets the admin-account foothold and the credential weakness
+ *                                           of 10.0.2.11 (reference-plan.json)              → effective, cost 1
  *
  * The scripted state prediction never sets a stage, so the agent runs to the step cap (5 steps).
- * Evaluator state after step 4: contained, assessed, evicted, hardened; preserved and restored still false.
+ * Evaluator state after step 4: only contained holds (the other stages need .12 and .13 as well).
  *
  *   actions 5, effective 3, ineffective 2 (steps 2, 3), unnecessary 2          → % ineffective = 2/5 = 0.4
- *   not recovered: recovery time = costs 1+1+2+2+1 = 7, plus 2 per open stage (2) = 7 + 4 = 11
+ *   not recovered within T_max = 5 steps: charged 2 × 5 = 10 (more than its own costs 1+1+2+2+1 = 7)
  *   tactics/techniques: the direct baseline forms no conjecture → precision 0, recall 0 (7 labels each)
  *   named entities {10.0.1.11, 10.0.2.11, 10.0.2.99, admin}; in the Snort alerts: 10.0.1.11, 10.0.2.11
  *                                                                           → grounded = 2/4 = 0.5
@@ -73,7 +73,7 @@ describe('metrics of a scripted direct-baseline replay (hand-computed)', () => {
 
     const truth = (await loadDataset(incidentFolder))[0]!.truth;
     const trace = traceOf({ finalState: loop.state, recommendations: loop.recommendations }, alerts);
-    const judged = judgeTrace(trace.steps, truth, (step) => (step.action === undefined ? [] : classifyActionStages(step.action)));
+    const judged = judgeTrace(trace.steps, truth);
     expect(judged.map((verdict) => [verdict.effective, verdict.unnecessary, verdict.cost])).toEqual([
       [true, false, 1],
       [true, false, 1],
@@ -81,13 +81,15 @@ describe('metrics of a scripted direct-baseline replay (hand-computed)', () => {
       [false, true, 2],
       [true, false, 1],
     ]);
-    expect(judged[4]?.advanced).toEqual(['evicted', 'hardened']);
+    expect(judged[4]?.met).toEqual(['evicted:account:admin@10.0.2.11', 'hardened:credential@10.0.2.11']);
+    expect(judged.at(-1)?.stateAfter).toMatchObject({ contained: true, assessed: false, evicted: false, hardened: false });
 
-    const metrics = runMetrics(trace, truth, judged);
+    const metrics = runMetrics(trace, truth, judged, 5);
     expect(metrics).toMatchObject({
       incident: true,
       recovered: false,
-      recoveryTime: 11,
+      recoveryTime: 10,
+      failed: true,
       recoveryStep: null,
       steps: 5,
       actions: 5,

@@ -50,7 +50,7 @@ describe('runEval', () => {
     expect(runs.find((run) => run.method === 'ira')!.metrics.tactics.precision).toBeGreaterThan(0);
     const written = await writeResults(
       outDir,
-      { dataset: 'test', model: 'scripted', provider: 'scripted', judge: 'rules', methods: ['direct', 'ira'], seeds: [7, 8], budget: { candidates: 2 }, startedAt: 'a', finishedAt: 'b' },
+      { dataset: 'test', model: 'scripted', provider: 'scripted', judge: 'rules', methods: ['direct', 'ira'], seeds: [7, 8], budgetName: 'demo', budget: { candidates: 2, maxSteps: 2 }, startedAt: 'a', finishedAt: 'b' },
       cases,
       runs,
     );
