@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { agentConfigFromSettings, type AgentConfig, type AgentConfigInput } from './core/agent/agent-config';
 import { LlmProfileNames, LlmProfiles } from './core/llm/profiles';
+import { DEFAULT_TRIAGE_OPTIONS } from './core/triage/types';
 import { ErrorCodes, IraError } from './errors';
 
 /**
@@ -30,9 +31,15 @@ const EnvSchema = z.object({
   IRA_TOPIC_DLQ: z.string().min(1).default('ira.alerts.dlq'),
   IRA_TOPIC_INCIDENT_EVENTS: z.string().min(1).default('ira.incident-events'),
   IRA_TOPIC_ACTIONS: z.string().min(1).default('ira.actions'),
+  IRA_TOPIC_INCIDENT_EVENTS_DLQ: z.string().min(1).default('ira.incident-events.dlq'),
+  // Dead letters are cut to fit (reason, sha256, a prefix of the original) under the broker's 1 MB record limit.
+  IRA_DLQ_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(900000),
   IRA_PUBLISH_ACTIONS: bool.default(false),
   IRA_GROUP_TRIAGE: z.string().min(1).default('ira-triage'),
   IRA_GROUP_AGENT: z.string().min(1).default('ira-agent'),
+  IRA_TOPIC_FEEDBACK: z.string().min(1).default('ira.feedback'),
+  IRA_TOPIC_FEEDBACK_DLQ: z.string().min(1).default('ira.feedback.dlq'),
+  IRA_GROUP_FEEDBACK: z.string().min(1).default('ira-feedback'),
   IRA_KAFKA_CREATE_TOPICS: bool.default(true),
   IRA_KAFKA_TOPIC_PARTITIONS: positiveInt.default(3),
   IRA_KAFKA_SESSION_TIMEOUT_MS: positiveInt.default(30000),
@@ -80,8 +87,25 @@ const EnvSchema = z.object({
   IRA_AGENT_INCIDENT_CONCURRENCY: positiveInt.default(1),
   IRA_AGENT_ENABLED: bool.default(true),
   IRA_AGENT_SYSTEM_DESCRIPTION_FILE: z.string().min(1).optional(),
+  // Stage 2's priority and budget: events below the score (or closed) are recorded as not analysed, never stepped.
+  IRA_AGENT_MIN_SCORE: z.coerce.number().min(0).max(100).default(20),
+  IRA_AGENT_QUEUE_MAX: positiveInt.default(1000),
+  // 0 = no limit; model-seconds are the steps' wall time.
+  IRA_AGENT_LLM_CALLS_PER_HOUR: nonNegativeInt.default(0),
+  IRA_AGENT_MODEL_SECONDS_PER_HOUR: nonNegativeInt.default(0),
+  // A step that fails this many times goes to IRA_TOPIC_INCIDENT_EVENTS_DLQ; retries (and an unavailable LLM) back off.
+  IRA_AGENT_MAX_ATTEMPTS: positiveInt.default(3),
+  IRA_AGENT_RETRY_BASE_MS: positiveInt.default(5000),
+  IRA_AGENT_RETRY_MAX_MS: positiveInt.default(600000),
 
   IRA_TRIAGE_WINDOW_MINUTES: positiveInt.default(60),
+  // Triage's limits are the pure core's own defaults (src/core/triage/types.ts), written there once.
+  IRA_TRIAGE_MAX_TRACKED_INCIDENTS: positiveInt.default(DEFAULT_TRIAGE_OPTIONS.maxTrackedIncidents),
+  IRA_TRIAGE_HUB_MERGE_LIMIT: positiveInt.default(DEFAULT_TRIAGE_OPTIONS.hubMergeLimit),
+  IRA_TRIAGE_MAX_MERGE_FANOUT: positiveInt.default(DEFAULT_TRIAGE_OPTIONS.maxMergeFanOut),
+  IRA_TRIAGE_MAX_CLOCK_AHEAD_MS: nonNegativeInt.default(DEFAULT_TRIAGE_OPTIONS.maxClockAheadMs),
+  IRA_TRIAGE_MAX_CLOCK_BEHIND_MS: nonNegativeInt.default(DEFAULT_TRIAGE_OPTIONS.maxClockBehindMs),
+  IRA_TRIAGE_MAX_MEMORY_BYTES: positiveInt.default(DEFAULT_TRIAGE_OPTIONS.maxMemoryBytes),
   IRA_INGEST_BATCH_SIZE: positiveInt.default(2000),
   IRA_INGEST_CONCURRENCY: positiveInt.default(3),
 
@@ -98,6 +122,11 @@ const EnvSchema = z.object({
   IRA_EVAL_JUDGE_MAX_TOKENS: positiveInt.default(4096),
   IRA_EVAL_JUDGE_CONTEXT_SIZE: positiveInt.default(8192),
   IRA_STORE_RETRY_MAX_MS: positiveInt.default(30000),
+  // `ira serve`'s HTTP endpoint (/healthz, /readyz, /metrics, POST /v1/feedback): loopback unless told otherwise.
+  IRA_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  IRA_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  // Bearer token of POST /v1/feedback; unset = the endpoint answers 503 (disabled).
+  IRA_HTTP_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   IRA_ALERTS_RETENTION_DAYS: positiveInt.default(90),
 });
 
@@ -193,8 +222,12 @@ function toConfig(env: Env, context: z.RefinementCtx) {
         dlq: env.IRA_TOPIC_DLQ,
         incidentEvents: env.IRA_TOPIC_INCIDENT_EVENTS,
         actions: env.IRA_TOPIC_ACTIONS,
+        feedback: env.IRA_TOPIC_FEEDBACK,
+        feedbackDlq: env.IRA_TOPIC_FEEDBACK_DLQ,
+        incidentEventsDlq: env.IRA_TOPIC_INCIDENT_EVENTS_DLQ,
       },
-      groups: { triage: env.IRA_GROUP_TRIAGE, agent: env.IRA_GROUP_AGENT },
+      deadLetterMaxBytes: env.IRA_DLQ_MAX_RECORD_BYTES,
+      groups: { triage: env.IRA_GROUP_TRIAGE, agent: env.IRA_GROUP_AGENT, feedback: env.IRA_GROUP_FEEDBACK },
       publishActions: env.IRA_PUBLISH_ACTIONS,
       createTopics: env.IRA_KAFKA_CREATE_TOPICS,
       topicPartitions: env.IRA_KAFKA_TOPIC_PARTITIONS,
@@ -230,11 +263,28 @@ function toConfig(env: Env, context: z.RefinementCtx) {
       incidentConcurrency: env.IRA_AGENT_INCIDENT_CONCURRENCY,
       enabled: env.IRA_AGENT_ENABLED,
       systemDescriptionFile: env.IRA_AGENT_SYSTEM_DESCRIPTION_FILE,
+      minScore: env.IRA_AGENT_MIN_SCORE,
+      queueMax: env.IRA_AGENT_QUEUE_MAX,
+      llmCallsPerHour: env.IRA_AGENT_LLM_CALLS_PER_HOUR,
+      modelSecondsPerHour: env.IRA_AGENT_MODEL_SECONDS_PER_HOUR,
+      maxAttempts: env.IRA_AGENT_MAX_ATTEMPTS,
+      retryBaseMs: env.IRA_AGENT_RETRY_BASE_MS,
+      retryMaxMs: env.IRA_AGENT_RETRY_MAX_MS,
     },
+    http: { host: env.IRA_HTTP_HOST, port: env.IRA_HTTP_PORT, token: env.IRA_HTTP_TOKEN },
     triage: {
       windowMinutes: env.IRA_TRIAGE_WINDOW_MINUTES,
       batchSize: env.IRA_INGEST_BATCH_SIZE,
       concurrency: env.IRA_INGEST_CONCURRENCY,
+      options: {
+        windowMs: env.IRA_TRIAGE_WINDOW_MINUTES * 60_000,
+        maxTrackedIncidents: env.IRA_TRIAGE_MAX_TRACKED_INCIDENTS,
+        hubMergeLimit: env.IRA_TRIAGE_HUB_MERGE_LIMIT,
+        maxMergeFanOut: env.IRA_TRIAGE_MAX_MERGE_FANOUT,
+        maxClockAheadMs: env.IRA_TRIAGE_MAX_CLOCK_AHEAD_MS,
+        maxClockBehindMs: env.IRA_TRIAGE_MAX_CLOCK_BEHIND_MS,
+        maxMemoryBytes: env.IRA_TRIAGE_MAX_MEMORY_BYTES,
+      },
     },
     replay: {
       maxSteps: env.IRA_REPLAY_MAX_STEPS,

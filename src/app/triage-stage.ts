@@ -1,6 +1,5 @@
 import { createKafkaBatchConsumer } from '../adapters/kafka/kafka-batch-consumer';
 import { indexNames } from '../core/ports/store';
-import { DEFAULT_TRIAGE_OPTIONS } from '../core/triage';
 import type { Stage } from '../stages/stage';
 import type { TriageCounters } from '../stages/triage/counters';
 import { hydrateFromStore } from '../stages/triage/hydrate';
@@ -16,10 +15,9 @@ export interface TriageStage extends Stage {
 export async function startTriageStage(context: ServeContext): Promise<TriageStage> {
   const { config, logger, store, signal } = context;
   const indices = indexNames(config.store.indexPrefix);
-  const windowMs = config.triage.windowMinutes * 60_000;
   const state = await untilReady(
     'hydrate-triage',
-    () => hydrateFromStore(store, indices.incidents, { windowMs, limit: DEFAULT_TRIAGE_OPTIONS.maxTrackedIncidents, nowMs: Date.now() }, logger, signal),
+    () => hydrateFromStore(store, indices.incidents, { ...config.triage.options, limit: config.triage.options.maxTrackedIncidents, nowMs: Date.now() }, logger, signal),
     logger,
     signal,
   );
