@@ -1,5 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-import { storeTls } from './tls';
+import { certificateRefusal, storeTls } from './tls';
 import { translateStoreError } from './translate-error';
 import type { StoreConnectionOptions, StoreRequest, StoreResponse, StoreTransport } from './transport';
 
@@ -32,7 +32,8 @@ export function createElasticsearchTransport(options: StoreConnectionOptions): S
         );
         return { statusCode: result.statusCode ?? 0, body: result.body };
       } catch (error) {
-        throw translateStoreError(error, 'elasticsearch', `${request.method} ${request.path}`, signal);
+        const what = `${request.method} ${request.path}`;
+        throw certificateRefusal(error, 'elasticsearch', what) ?? translateStoreError(error, 'elasticsearch', what, signal);
       }
     },
     close: () => client.close(),

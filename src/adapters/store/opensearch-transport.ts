@@ -1,6 +1,6 @@
 import { Client } from '@opensearch-project/opensearch';
 import { ErrorCodes, IraError } from '../../errors';
-import { storeTls } from './tls';
+import { certificateRefusal, storeTls } from './tls';
 import { translateStoreError } from './translate-error';
 import type { StoreConnectionOptions, StoreRequest, StoreResponse, StoreTransport } from './transport';
 
@@ -44,7 +44,7 @@ export function createOpenSearchTransport(options: StoreConnectionOptions): Stor
         const result = await pending;
         return { statusCode: result.statusCode ?? 0, body: result.body as unknown };
       } catch (error) {
-        throw translateStoreError(error, 'opensearch', what, signal);
+        throw certificateRefusal(error, 'opensearch', what) ?? translateStoreError(error, 'opensearch', what, signal);
       } finally {
         signal.removeEventListener('abort', onAbort);
       }
