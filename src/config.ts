@@ -98,6 +98,10 @@ const EnvSchema = z.object({
   IRA_AGENT_RETRY_BASE_MS: positiveInt.default(5000),
   IRA_AGENT_RETRY_MAX_MS: positiveInt.default(600000),
 
+  IRA_DASHBOARDS_API_KEY: z.string().optional(),
+  IRA_DASHBOARDS_USERNAME: z.string().optional(),
+  IRA_DASHBOARDS_PASSWORD: z.string().optional(),
+
   IRA_TRIAGE_WINDOW_MINUTES: positiveInt.default(60),
   // Triage's limits are the pure core's own defaults (src/core/triage/types.ts), written there once.
   IRA_TRIAGE_MAX_TRACKED_INCIDENTS: positiveInt.default(DEFAULT_TRIAGE_OPTIONS.maxTrackedIncidents),
@@ -209,8 +213,16 @@ function llmSection(env: Env) {
   };
 }
 
+function dashboardsAuth(env: Env): { apiKey: string } | { username: string; password: string } | undefined {
+  if (env.IRA_DASHBOARDS_API_KEY) return { apiKey: env.IRA_DASHBOARDS_API_KEY };
+  if (env.IRA_DASHBOARDS_USERNAME) return { username: env.IRA_DASHBOARDS_USERNAME, password: env.IRA_DASHBOARDS_PASSWORD ?? '' };
+  return undefined;
+}
+
 function toConfig(env: Env, context: z.RefinementCtx) {
   return {
+    /** `ira dashboards install`: credentials for Kibana / OpenSearch Dashboards (API key, or basic auth). */
+    dashboards: { auth: dashboardsAuth(env) },
     logLevel: env.IRA_LOG_LEVEL,
     kafka: {
       brokers: env.IRA_KAFKA_BROKERS,
