@@ -1,6 +1,7 @@
 import { formatAction } from '../core/agent/action';
 import { RecoveryStateFields, countSet, type RecoveryState } from '../core/agent/recovery-state';
 import type { CandidateReport, Recommendation } from '../core/agent/types';
+import type { AlertEvidence, TimelineEntry } from '../core/documents/evidence-summary';
 import type { IncidentReport, ReplayReport } from './model';
 
 /** Figures and phrases both renderers print, computed once so the markdown and HTML reports agree. */
@@ -69,4 +70,37 @@ export function wallMs(report: ReplayReport): number {
 export function budgetText(report: ReplayReport): string {
   const b = report.budget;
   return `N=${b.candidates} candidates, M=${b.rollouts} rollouts, H=${b.depth} depth, ≤${b.maxSteps} steps, ${b.chunkSize} alerts/chunk, ≤${b.maxLlmCallsPerStep} LLM calls/step`;
+}
+
+export function listText(values: readonly string[]): string {
+  return values.length === 0 ? '—' : values.join(', ');
+}
+
+/** "start → end (duration)" of the incident's alerts, or a dash when there were none. */
+export function spanText(evidence: AlertEvidence): string {
+  const span = evidence.time_span;
+  return span === null ? '—' : `${span.start} → ${span.end} (${durationText(span.duration_ms)})`;
+}
+
+/** The rows of the evidence facts both renderers print, in order. */
+export function evidenceRows(evidence: AlertEvidence): Array<readonly [string, string]> {
+  return [
+    ['alerts', `${evidence.alerts} from ${evidence.rule_count} rule(s)`],
+    ['time span', spanText(evidence)],
+    ['tactics', listText(evidence.tactics)],
+    ['techniques', listText(evidence.techniques)],
+    ['hosts', listText(evidence.entities.hosts)],
+    ['IPs', listText(evidence.entities.ips)],
+    ['users', listText(evidence.entities.users)],
+  ];
+}
+
+/** A timeline entry's time: one instant, or "first → last" for a run of alerts. */
+export function entryTimeText(entry: TimelineEntry): string {
+  return entry.first === entry.last ? entry.first : `${entry.first} → ${entry.last}`;
+}
+
+export function flowText(entry: TimelineEntry): string {
+  if (entry.source === undefined && entry.destination === undefined) return '—';
+  return `${entry.source ?? '?'} → ${entry.destination ?? '?'}`;
 }

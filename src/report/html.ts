@@ -2,7 +2,7 @@ import { formatAction } from '../core/agent/action';
 import type { Recommendation } from '../core/agent/types';
 import { trajectory, trajectorySvg } from './chart';
 import { escapeHtml as e } from './escape';
-import { budgetText, chosenQ, decisionText, durationText, incidentFacts, qText, stateText, wallMs } from './facts';
+import { budgetText, chosenQ, decisionText, durationText, entryTimeText, evidenceRows, flowText, incidentFacts, listText, qText, stateText, wallMs } from './facts';
 import type { IncidentReport, ReplayReport } from './model';
 
 /**
@@ -19,11 +19,35 @@ dl.facts dt{font-weight:600}.badge{display:inline-block;padding:0 .4rem;border-r
 svg.chart{background:#fbfcfd;border:1px solid #d6dbe3;border-radius:6px;margin:.5rem 0}
 svg .grid{stroke:#e2e6ec}svg .axis{font-size:11px;fill:#5b6472}svg .trajectory{fill:none;stroke:#2463eb;stroke-width:2}
 svg .act{fill:#2463eb}svg .abstain{fill:#fff;stroke:#d97706;stroke-width:2}svg .revision{stroke:#7c3aed;stroke-dasharray:4 3}
-svg .on{fill:#16a34a}svg .off{fill:#e5e7eb}
+svg .on{fill:#16a34a}svg .off{fill:#e5e7eb}table.narrow{width:auto}tr.gap td{text-align:center;color:#5b6472}h4{margin:1rem 0 .3rem}
 `;
 
 function facts(rows: ReadonlyArray<readonly [string, string]>): string {
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`;
+}
+
+/** What the agent saw, before what it decided: the facts, the top rules and a timeline of the alerts. */
+function evidenceBlock(incident: IncidentReport): string {
+  const evidence = incident.evidence;
+  const rules = evidence.top_rules.length === 0
+    ? '<p class="muted">No alerts.</p>'
+    : `<table class="narrow"><thead><tr><th>rule</th><th>alerts</th></tr></thead><tbody>${evidence.top_rules.map((rule) => `<tr><td>${e(rule.name)}</td><td class="num">${rule.count}</td></tr>`).join('')}</tbody></table>`;
+  const half = Math.ceil(evidence.timeline.length / 2);
+  const rows = evidence.timeline.map((entry, index) => {
+    const gap = index === half && evidence.timelineOmitted > 0 ? `<tr class="gap"><td colspan="7">… ${evidence.timelineOmitted} more entries …</td></tr>` : '';
+    return `${gap}<tr><td>${e(entryTimeText(entry))}</td><td class="num">${entry.count}</td><td>${e(entry.rule)}</td><td>${e(flowText(entry))}</td><td>${e(entry.host ?? '—')}</td><td>${e(entry.user ?? '—')}</td><td>${e(listText(entry.tactics))}</td></tr>`;
+  });
+  const timeline = rows.length === 0
+    ? '<p class="muted">No alerts.</p>'
+    : `<table><thead><tr><th>time</th><th>alerts</th><th>rule</th><th>flow</th><th>host</th><th>user</th><th>tactics</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return [
+    facts(evidenceRows(evidence)),
+    `<h4>Top rules (${Math.min(evidence.top_rules.length, evidence.rule_count)} of ${evidence.rule_count})</h4>`,
+    rules,
+    '<h4>Timeline</h4>',
+    '<p class="muted">Oldest first; consecutive alerts of one rule between the same parties are one row.</p>',
+    timeline,
+  ].join('\n');
 }
 
 function candidatesCell(r: Recommendation): string {
@@ -76,6 +100,8 @@ function incidentSection(incident: IncidentReport): string {
   return [
     `<section><h2>Incident ${e(incident.incident.id)}</h2>`,
     facts(rows),
+    '<h3>Evidence the agent saw</h3>',
+    evidenceBlock(incident),
     '<h3>Recovery-state trajectory</h3>',
     trajectorySvg(trajectory(incident.recommendations, revised)),
     '<p class="muted">Line: stages holding after each step (hollow = abstained; dashed = conjecture revised). Grid: each stage per step.</p>',

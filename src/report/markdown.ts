@@ -5,7 +5,11 @@ import {
   chosenQ,
   decisionText,
   durationText,
+  entryTimeText,
+  evidenceRows,
+  flowText,
   incidentFacts,
+  listText,
   qText,
   stateText,
   wallMs,
@@ -26,6 +30,33 @@ function header(report: ReplayReport): string[] {
     `- incidents: ${c.incidents} found, ${c.incidentsReplayed} replayed`,
     `- documents: ${report.output}`,
     '',
+  ];
+}
+
+/** What the agent saw, before what it decided: the facts, the top rules and a timeline of the alerts. */
+function evidenceLines(incident: IncidentReport): string[] {
+  const evidence = incident.evidence;
+  const rules = evidence.top_rules.length === 0
+    ? ['No alerts.']
+    : ['| rule | alerts |', '|---|---|', ...evidence.top_rules.map((rule) => `| ${escapeCell(rule.name)} | ${rule.count} |`)];
+  const timeline = ['| time | alerts | rule | flow | host | user | tactics |', '|---|---|---|---|---|---|---|'];
+  const half = Math.ceil(evidence.timeline.length / 2);
+  for (const [index, entry] of evidence.timeline.entries()) {
+    if (index === half && evidence.timelineOmitted > 0) timeline.push(`| … | ${evidence.timelineOmitted} more entries | | | | | |`);
+    timeline.push(
+      `| ${escapeCell(entryTimeText(entry))} | ${entry.count} | ${escapeCell(entry.rule)} | ${escapeCell(flowText(entry))} | ${escapeCell(entry.host ?? '—')} | ${escapeCell(entry.user ?? '—')} | ${escapeCell(listText(entry.tactics))} |`,
+    );
+  }
+  return [
+    ...evidenceRows(evidence).map(([key, value]) => `- ${key}: ${escapeCell(value)}`),
+    '',
+    `Top rules (${Math.min(evidence.top_rules.length, evidence.rule_count)} of ${evidence.rule_count}):`,
+    '',
+    ...rules,
+    '',
+    'Timeline (oldest first; consecutive alerts of one rule between the same parties are one row):',
+    '',
+    ...(evidence.timeline.length === 0 ? ['No alerts.'] : timeline),
   ];
 }
 
@@ -69,6 +100,10 @@ function incidentSection(incident: IncidentReport): string[] {
     ...(state.analysis === null ? [] : [`- analysis: ${state.analysis.isIncident ? 'incident' : 'no incident'}: ${state.analysis.description}`]),
     ...(state.conjecture === null ? [] : [`- final conjecture (v${state.conjecture.version}): ${state.conjecture.tactics.join(', ') || 'no tactics'}; techniques ${state.conjecture.techniques.join(', ') || 'none'}`]),
     ...(incident.error === undefined ? [] : [`- error: ${incident.error}`]),
+    '',
+    '### Evidence the agent saw',
+    '',
+    ...evidenceLines(incident),
     '',
     '### Steps',
     '',

@@ -1,4 +1,5 @@
 import type { AgentState, ConjectureRevision, Recommendation } from '../core/agent/types';
+import type { AlertEvidence } from '../core/documents/evidence-summary';
 import type { Incident } from '../core/triage/types';
 
 /** Everything a replay report shows; built by src/replay, rendered by markdown.ts and html.ts (pure). */
@@ -7,6 +8,8 @@ export type StopReason = 'recovered' | 'no-incident' | 'step-cap' | 'aborted' | 
 export interface IncidentReport {
   readonly incident: Incident;
   readonly alertCount: number;
+  /** What the agent was given to see: top rules, entities, tactics and a timeline of the incident's alerts. */
+  readonly evidence: AlertEvidence;
   readonly recommendations: readonly Recommendation[];
   /** How many new alerts each step was given (aligned with `recommendations`; 0 for the steps after the last chunk). */
   readonly alertsPerStep: readonly number[];

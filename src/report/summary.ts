@@ -21,6 +21,7 @@ export function replaySummary(report: ReplayReport, files: Readonly<Record<strin
       return {
         id: incident.incident.id,
         alerts: incident.alertCount,
+        evidence: (({ timeline: _timeline, timelineOmitted: _omitted, ...rest }) => rest)(incident.evidence),
         stopReason: incident.stopReason,
         ...(incident.error === undefined ? {} : { error: incident.error }),
         recoveryState: incident.finalState.recoveryState,

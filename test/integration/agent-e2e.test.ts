@@ -142,11 +142,11 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
       expect(recommendation.llm_calls).toBeGreaterThan(0);
       expect(recommendation.prompt_tokens).toBeGreaterThan(0);
       if (recommendation.abstained) {
-        expect(recommendation.abstain_reason?.length ?? 0).toBeGreaterThan(0);
+        expect(recommendation.ira.abstain?.reason.length ?? 0).toBeGreaterThan(0);
       } else {
-        for (const target of recommendation.action?.targets ?? []) expect([target, seen(target)]).toEqual([target, true]);
+        for (const target of recommendation.ira.action?.targets ?? []) expect([target, seen(target)]).toEqual([target, true]);
       }
-      for (const candidate of recommendation.candidates.filter((c) => c.guard === 'pass')) {
+      for (const candidate of recommendation.ira.candidates.filter((c) => c.guard === 'pass')) {
         for (const target of candidate.targets) expect([target, seen(target)]).toEqual([target, true]);
       }
       // The recovery state never goes back within a step.
@@ -156,7 +156,7 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
     }
     const conjectures = await searchAll(scope.indices.conjectures);
     for (const doc of conjectures) ConjectureDocument.parse(doc);
-    const decisions = recommendations.map((doc) => (doc['abstained'] === true ? `abstain:${String(doc['abstain_code'] ?? doc['abstain_reason'])}` : 'act'));
+    const decisions = recommendations.map((doc) => (doc['abstained'] === true ? `abstain:${String((doc['ira'] as { abstain?: { code?: string } }).abstain?.code)}` : 'act'));
     process.stdout.write(`agent-e2e: ${recommendations.length} recommendation(s) ${JSON.stringify(decisions)}, ${conjectures.length} conjecture document(s)\n`);
 
     // The incident carries the agent's state, and the agent group committed only after its writes.
@@ -165,7 +165,7 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
     expect(stepped.length).toBeGreaterThan(0);
     // The configured system description reached the agent and is kept in the incident's state.
     const described = readFileSync(SYSTEM, 'utf8').trim();
-    for (const incident of stepped) expect((incident['agent'] as { systemDescription?: unknown }).systemDescription).toBe(described);
+    for (const incident of stepped) expect(((incident['ira'] as { agent?: { systemDescription?: unknown } }).agent ?? {}).systemDescription).toBe(described);
     await waitFor(async () => {
       const progress = await groupProgress(kafka, agentGroup, topics.events);
       return progress.committed === progress.end ? progress : undefined;

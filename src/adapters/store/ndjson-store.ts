@@ -41,6 +41,20 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+function isPlainObject(value: unknown): value is Document {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A partial-document update as the engines apply it: objects merge key by key, arrays and other values replace. */
+function mergeDocument(stored: Document, partial: Document): Document {
+  const merged: Document = { ...stored };
+  for (const [key, value] of Object.entries(partial)) {
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? mergeDocument(current, value) : value;
+  }
+  return merged;
+}
+
 /** The engines' write semantics on one in-memory index (see WriteOperation in the port). */
 function applyWrite(entries: Map<string, Entry>, operation: WriteOperation, nextSeqNo: () => number): WriteOutcome {
   const { id } = operation;
@@ -66,7 +80,7 @@ function applyWrite(entries: Map<string, Entry>, operation: WriteOperation, next
         const stored = getPath(current.source, guard.field);
         if (typeof stored === 'number' && stored >= guard.value) return { status: 'noop', id };
       }
-      const merged = { ...current.source, ...operation.doc };
+      const merged = mergeDocument(current.source, operation.doc);
       return sameJson(merged, current.source) ? { status: 'noop', id } : written(merged, 'updated');
     }
   }

@@ -48,6 +48,12 @@ describe('NdjsonStore', () => {
     expect(applied[0]).toMatchObject({ status: 'written', result: 'updated' });
   });
 
+  it('update merges nested objects key by key, as the engines do; arrays and values replace', async () => {
+    await store.bulk([{ op: 'index', index: 'n', id: 'r', document: { ira: { status: 'recommended', alert_ids: ['a', 'b'], action: { kind: 'block-ip' } }, step: 1 } }], signal);
+    await store.bulk([{ op: 'update', index: 'n', id: 'r', doc: { ira: { status: 'superseded', alert_ids: ['c'] } }, upsert: false }], signal);
+    expect((await store.get('n', 'r', signal))?.source).toEqual({ ira: { status: 'superseded', alert_ids: ['c'], action: { kind: 'block-ip' } }, step: 1 });
+  });
+
   it('searches with term, terms, range (dates as instants) and exists filters, sorted, paged with searchAfter', async () => {
     const docs = [
       { id: 'a', t: '2024-01-01T00:00:00Z', incident: { id: 'i1' }, tags: ['x', 'y'], n: 3 },
