@@ -69,6 +69,7 @@ function rationale(context: StepContext, draft: Draft, decision: Decision): stri
   if (cut !== '') parts.push(`Rollouts cut by the budget: ${cut}.`);
   if (context.meter.exhausted !== null) parts.push(`Budget exhausted: ${context.meter.exhausted}; finished with what was scored.`);
   for (const note of draft.notes) parts.push(`Note: ${note}.`);
+  for (const note of context.meter.notes) parts.push(`Note: ${note}.`);
   return parts.join(' ');
 }
 

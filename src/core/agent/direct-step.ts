@@ -1,5 +1,6 @@
 import type { AgentConfig } from './agent-config';
 import { beginStep } from './build-step-context';
+import { fitEvidence } from './prompt-fit';
 import { conclude, initialDraft } from './act';
 import type { AgentDeps } from './context';
 import { checkEntities } from './entity-guard';
@@ -21,7 +22,8 @@ export async function runDirectStep(
   config: AgentConfig,
   signal: AbortSignal,
 ): Promise<StepOutcome> {
-  const { context, base } = beginStep(state, input, deps, config, signal);
+  const { context: begun, base } = beginStep(state, input, deps, config, signal);
+  const context = fitEvidence(begun);
   const draft = initialDraft(base);
   if (isTerminal(draft.current)) {
     return conclude(context, draft, { kind: 'abstain', code: 'recovered', reason: 'all six recovery stages are done' }, 'direct');

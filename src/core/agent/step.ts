@@ -2,6 +2,7 @@ import { adapt } from './adapt';
 import type { AgentConfig } from './agent-config';
 import type { IncidentAnswer } from './answers';
 import { beginStep } from './build-step-context';
+import { fitEvidence } from './prompt-fit';
 import { conclude, initialDraft, type Draft } from './act';
 import type { AgentDeps, StepContext } from './context';
 import { guardPlan, noIncidentDecision } from './guard';
@@ -76,7 +77,8 @@ export async function runAgentStep(
   config: AgentConfig,
   signal: AbortSignal,
 ): Promise<StepOutcome> {
-  const { context, base } = beginStep(state, input, deps, config, signal);
+  const { context: begun, base } = beginStep(state, input, deps, config, signal);
+  const context = fitEvidence(begun);
   const start = initialDraft(base);
   if (isTerminal(start.current)) return conclude(context, start, abstain('recovered', 'all six recovery stages are done'), 'planner');
   const perceived = await perceiveStep(context, start, input);
