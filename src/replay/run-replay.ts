@@ -6,6 +6,7 @@ import type { Progress } from '../core/ports/progress';
 import type { Logger } from '../logger';
 import type { IncidentReport, ReplayBudget, ReplayReport } from '../report/model';
 import { loadIncidentAgent, saveStepOutcome } from '../stages/agent/incident-agent-store';
+import { evidenceFromAlerts } from '../core/documents/evidence-summary';
 import { ErrorCodes, IraError } from '../errors';
 import { prepareRecords } from './prepare';
 import { runIncident, type StepRunner, type StopRule } from './run-incident';
@@ -84,6 +85,7 @@ async function replayIncident(options: ReplayOptions, item: TriagedIncident, pos
   return {
     incident: item.incident,
     alertCount: item.alerts.length,
+    evidence: evidenceFromAlerts(item.alerts),
     recommendations: loop.recommendations,
     revisions: loop.revisions,
     alertsPerStep: loop.alertsPerStep,

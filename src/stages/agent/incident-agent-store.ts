@@ -8,9 +8,13 @@ import {
   conjectureDocument,
   conjectureId,
   incidentAgentFields,
+  previousRecommendationId,
   recommendationDocument,
   recommendationId,
+  storedAgentState,
 } from '../../core/documents/agent-documents';
+import { seenElasticAlertUuids } from '../../core/documents/alert-uuids';
+import { supersedeWrite } from '../../core/documents/recommendation-status';
 
 /**
  * Stage 2's view of Elasticsearch: the agent state lives in the incident document (`agent`, written only by
@@ -44,7 +48,7 @@ export async function loadIncidentAgent(
     // Stage 1 writes the incident before it produces the event, so a miss means the write is not visible yet.
     throw new IraError(ErrorCodes.storeUnavailable, `incident ${incidentId} not found in ${indices.incidents}`, { retryable: true });
   }
-  const parsed = AgentState.safeParse(stored.source['agent']);
+  const parsed = AgentState.safeParse(storedAgentState(stored.source));
   const version = stored.source['agent_event_version'];
   return {
     incidentId,
@@ -100,13 +104,20 @@ export async function saveStepOutcome(
   signal: AbortSignal,
 ): Promise<'saved' | 'conflict'> {
   const { incidentId } = snapshot;
+  const { step, createdAt } = outcome.recommendation;
+  const alertUuids = await seenElasticAlertUuids(store, indices, outcome.state, signal);
+  // The previous recommendation is superseded in the same bulk, unless an analyst already answered it.
+  const previousId = previousRecommendationId(incidentId, step);
+  const previous = previousId === undefined ? undefined : await store.get(indices.recommendations, previousId, signal);
+  const supersede = supersedeWrite(indices.recommendations, previous, recommendationId(incidentId, step), createdAt);
   const documents: WriteOperation[] = [
     {
       op: 'index',
       index: indices.recommendations,
-      id: recommendationId(incidentId, outcome.recommendation.step),
-      document: asDocument(recommendationDocument(outcome.recommendation)),
+      id: recommendationId(incidentId, step),
+      document: asDocument(recommendationDocument(outcome.recommendation, { state: outcome.state, alertUuids })),
     },
+    ...(supersede === undefined ? [] : [supersede]),
     ...outcome.revisions.map(
       (revision): WriteOperation => ({
         op: 'index',
@@ -132,7 +143,7 @@ async function updateIncident(
   eventVersion: number,
   signal: AbortSignal,
 ): Promise<'saved' | 'conflict'> {
-  const fields = { ...incidentAgentFields(outcome.state, outcome.recommendation), agent_event_version: eventVersion };
+  const fields = { ...incidentAgentFields(outcome.state, outcome.recommendation, outcome.revisions), agent_event_version: eventVersion };
   const [result] = await store.bulk(
     [
       {
