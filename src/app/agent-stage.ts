@@ -5,6 +5,7 @@ import { loadPromptSet } from '../adapters/prompts/load-prompts';
 import type { Stage } from '../stages/stage';
 import type { ServeContext } from './serve-context';
 import { agentConfigFromSettings } from '../core/agent';
+import { withCalibratedGamma } from './calibration-file';
 import { indexNames } from '../core/ports/store';
 import { ErrorCodes, IraError } from '../errors';
 import { createAgentEventHandler, type AgentStageCounters } from '../stages/agent/agent-event-handler';
@@ -38,7 +39,7 @@ export async function startAgentStage(context: ServeContext): Promise<AgentStage
     producer: context.producer,
     indices: indexNames(config.store.indexPrefix),
     deps: { llm, prompts, now: () => Date.now(), random: Math.random },
-    agentConfig: agentConfigFromSettings(config.agent, config.llm),
+    agentConfig: withCalibratedGamma(config, agentConfigFromSettings(config.agent, config.llm)),
     coalesceMs: config.agent.coalesceMs,
     maxAlertsPerStep: config.agent.maxBatch,
     incidentConcurrency: config.agent.incidentConcurrency,

@@ -7,6 +7,7 @@ import type { AlertSource } from '../core/ports/alert-source';
 import type { Progress } from '../core/ports/progress';
 import type { Config } from '../config';
 import { AgentConfig, agentConfigFromSettings } from '../core/agent/agent-config';
+import { withCalibratedGamma } from './calibration-file';
 import type { BudgetOverrides, Features, Method, SessionSettings } from '../replay/replay-settings';
 import type { AgentDeps } from '../core/agent/context';
 import { runDirectStep } from '../core/agent/direct-step';
@@ -52,7 +53,7 @@ export function agentConfigFor(config: Config, budget: ReplayBudget, settings: P
     { ...config.llm, seed: settings.seed ?? config.llm.seed },
     settings.features === undefined ? {} : { features: settings.features },
   );
-  return AgentConfig.parse(base);
+  return AgentConfig.parse(withCalibratedGamma(config, base));
 }
 
 /** How a replay's method reads in reports: the planner, the direct baseline, or the planner with parts off. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ExitCodes, writeLine, type CliCommand, type CliIo } from './io';
+import { runCalibrateCommand } from './calibrate';
 import { runEvalCommand } from './eval';
 import { runModelCommand } from './model';
 import { runDemoCommand, runReplayCommand } from './replay';
@@ -9,6 +10,7 @@ const commands: Record<string, { run: CliCommand; summary: string }> = {
   demo: { run: runDemoCommand, summary: 'replay the bundled digital-twin incident with the embedded model and write a report' },
   replay: { run: runReplayCommand, summary: 'replay alerts (files, an Elasticsearch range or a Kafka range) offline through triage and the agent' },
   eval: { run: runEvalCommand, summary: 'score ira and baselines against ground truth over several seeds (ira eval bundled)' },
+  calibrate: { run: runCalibrateCommand, summary: 'calibrate γ of the consistency guard for your model (split conformal, datasets/calibration)' },
   model: { run: runModelCommand, summary: 'get the default embedded model (ira model pull)' },
   serve: { run: runServeCommand, summary: 'run the live pipeline: Kafka → triage → Elasticsearch → agent' },
 };
