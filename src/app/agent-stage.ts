@@ -33,7 +33,8 @@ export async function startAgentStage(context: ServeContext): Promise<AgentStage
   const log = logger.child({ stage: 'agent' });
   const systemDescription = readSystemDescription(config.agent.systemDescriptionFile);
   const prompts = loadPromptSet();
-  const llm: ClosableLlm = await createLlm(config.llm, { logger: log, signal });
+  const llm: ClosableLlm = context.metrics.instrumentLlm(context.llm ?? (await createLlm(config.llm, { logger: log, signal })));
+  context.onModelLoaded?.();
   const handler = createAgentEventHandler({
     store: context.store,
     producer: context.producer,
@@ -48,6 +49,7 @@ export async function startAgentStage(context: ServeContext): Promise<AgentStage
     actionsTopic: config.kafka.publishActions ? config.kafka.topics.actions : undefined,
     logger: log,
     signal,
+    metrics: context.metrics,
   });
   const consumer = createKafkaBatchConsumer(
     context.kafka,
@@ -61,6 +63,7 @@ export async function startAgentStage(context: ServeContext): Promise<AgentStage
     log.child({ component: 'consumer' }),
   );
   await consumer.run(handler.handleBatch);
+  context.metrics.attachAgent(handler.counters);
   log.info('stage-started', { topic: config.kafka.topics.incidentEvents, group: config.kafka.groups.agent, model: llm.model });
   return {
     name: 'agent',

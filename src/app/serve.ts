@@ -10,7 +10,12 @@ import type { Config } from '../config';
 import type { MessageProducer } from '../core/ports/messaging';
 import type { DocumentStore } from '../core/ports/store';
 import { describeError, isAbortError } from '../errors';
-import type { Logger } from '../logger';
+import { redactSecrets, type Logger } from '../logger';
+import { packageVersion } from '../version';
+import type { ClosableLlm } from '../adapters/llm/create-llm';
+import { startFeedbackStage } from './feedback';
+import { createServeMetrics } from './http-metrics';
+import { startServeHttp, type ServeHttp } from './serve-http';
 import type { Stage } from '../stages/stage';
 import { startAgentStage } from './agent-stage';
 import type { ServeContext } from './serve-context';
@@ -30,7 +35,14 @@ async function prepare(config: Config, kafka: Kafka, store: EngineDocumentStore,
   logger.info('index-lifecycle', { ...retention });
   if (config.kafka.createTopics) {
     const { topics, topicPartitions } = config.kafka;
-    const names = [topics.alerts, topics.dlq, topics.incidentEvents, ...(config.kafka.publishActions ? [topics.actions] : [])];
+    const names = [
+      topics.alerts,
+      topics.dlq,
+      topics.incidentEvents,
+      topics.feedback,
+      topics.feedbackDlq,
+      ...(config.kafka.publishActions ? [topics.actions] : []),
+    ];
     const specs = names.map((topic) => ({ topic, numPartitions: topicPartitions }));
     await untilReady('topics', () => ensureTopics(kafka, specs), logger, signal);
   }
@@ -42,7 +54,16 @@ async function prepare(config: Config, kafka: Kafka, store: EngineDocumentStore,
  * Extension point: stage 2 (the agent consumer on `ira.incident-events`) is started beside stage 1 in
  * `startStages`, from the same ServeContext.
  */
-export async function runServe(config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
+export interface ServeOptions {
+  /** The LLM to use instead of the configured one (tests: a scripted model). */
+  readonly llm?: ClosableLlm;
+  /** Told where the HTTP endpoint listens (IRA_HTTP_PORT=0 picks a free port). */
+  readonly onListening?: (address: { host: string; port: number }) => void;
+}
+
+export async function runServe(config: Config, logger: Logger, signal: AbortSignal, options: ServeOptions = {}): Promise<void> {
+  // One line with every setting as parsed, defaults included, secrets replaced by "[redacted]".
+  logger.info('config-effective', { version: packageVersion(), config: redactSecrets(config) });
   const lifetime = new AbortController();
   const onAbort = (): void => lifetime.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
@@ -54,19 +75,38 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
   };
   const store = createDocumentStore(config.store, logger);
   const kafka = createKafka(config.kafka, logger, config.logLevel);
+  const metrics = createServeMetrics();
   const stages: Stage[] = [];
   let producer: MessageProducer | undefined;
+  let http: ServeHttp | undefined;
   try {
+    // Listening first: /healthz answers (and /readyz says "starting") while Kafka or the store are still coming up.
+    http = await startServeHttp(config, kafka, store, metrics, logger);
+    options.onListening?.({ host: http.endpoint.host, port: http.endpoint.port });
     await prepare(config, kafka, store, logger, lifetime.signal);
     producer = await untilReady('producer', () => createKafkaProducer(kafka), logger, lifetime.signal);
-    const context: ServeContext = { config, logger, kafka, producer, store, signal: lifetime.signal, fail };
+    http.setProducer(producer);
+    const context: ServeContext = {
+      config,
+      logger,
+      kafka,
+      producer,
+      store: metrics.instrumentStore(store),
+      signal: lifetime.signal,
+      fail,
+      metrics,
+      llm: options.llm,
+      onModelLoaded: () => http?.markModelLoaded(),
+    };
     await startStages(context, stages);
+    http.markStarted();
     await waitForAbort(lifetime.signal);
   } catch (error) {
     if (!isAbortError(error)) throw error;
   } finally {
     signal.removeEventListener('abort', onAbort);
     await shutdown(stages, producer, store, logger);
+    await http?.close().catch((error: unknown) => logger.error('http-close-failed', { error: describeError(error) }));
   }
   if (fatal) throw fatal;
 }
@@ -74,6 +114,7 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
 async function startStages(context: ServeContext, stages: Stage[]): Promise<void> {
   const triage = await startTriageStage(context);
   stages.push(triage);
+  context.metrics.attachTriage(triage.counters);
   const timer = setInterval(() => context.logger.info('triage-stats', { ...triage.counters }), 60_000);
   timer.unref();
   stages.push({
@@ -85,6 +126,9 @@ async function startStages(context: ServeContext, stages: Stage[]): Promise<void
     },
   });
   if (context.config.agent.enabled) stages.push(await startAgentStage(context));
+  const feedback = await startFeedbackStage(context);
+  context.metrics.attachFeedback(feedback.counters);
+  stages.push(feedback);
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {

@@ -2,6 +2,8 @@
 import { ExitCodes, writeLine, type CliCommand, type CliIo } from './io';
 import { runCalibrateCommand } from './calibrate';
 import { runEvalCommand } from './eval';
+import { runFeedbackCommand } from './feedback';
+import { packageVersion } from '../version';
 import { runModelCommand } from './model';
 import { runDemoCommand, runReplayCommand } from './replay';
 import { runServeCommand } from './serve-command';
@@ -13,12 +15,13 @@ const commands: Record<string, { run: CliCommand; summary: string }> = {
   calibrate: { run: runCalibrateCommand, summary: 'calibrate γ of the consistency guard for your model (split conformal, datasets/calibration)' },
   model: { run: runModelCommand, summary: 'get the default embedded model (ira model pull)' },
   serve: { run: runServeCommand, summary: 'run the live pipeline: Kafka → triage → Elasticsearch → agent' },
+  feedback: { run: runFeedbackCommand, summary: 'report what became of a recommendation (accepted, executed, rejected, failed, false-positive)' },
 };
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
-  return ['usage: ira <command> [options]   (ira <command> --help for details)', '', 'commands:', ...lines].join('\n');
+  return ['usage: ira <command> [options]   (ira <command> --help for details; ira --version)', '', 'commands:', ...lines].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     writeLine(process.stdout, usage());
     return name === undefined ? ExitCodes.usage : ExitCodes.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    writeLine(process.stdout, packageVersion());
+    return ExitCodes.ok;
   }
   const command = commands[name];
   if (!command) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Incident, IncidentChange } from '../core/triage';
 import type { OutboundMessage } from '../core/ports/messaging';
+import { FeedbackStatuses } from '../core/documents/feedback';
 
 /** Alert ids listed per event; a burst beyond this is summarised by `alert_count` and the `ira-alerts` index. */
 export const MAX_EVENT_ALERT_IDS = 500;
@@ -9,8 +10,20 @@ export const MAX_EVENT_ALERT_IDS = 500;
  * What stage 1 tells stage 2 on `ira.incident-events` (key = incident id, so one incident's events stay ordered on
  * one partition). The incident document in `ira-incidents` is already written when its event is produced.
  */
+/** Analyst feedback an event carries to stage 2 (kind `feedback`, produced by the feedback stage). */
+export const EventFeedback = z.object({
+  /** Unique per report; stage 2 applies each id once (a redelivered event does not step again). */
+  id: z.string().min(1),
+  recommendation_id: z.string().min(1),
+  step: z.number().int().nonnegative(),
+  status: z.enum(FeedbackStatuses),
+  comment: z.string().optional(),
+});
+export type EventFeedback = z.infer<typeof EventFeedback>;
+
 export const IncidentEvent = z.object({
-  kind: z.enum(['opened', 'updated', 'merged']),
+  /** `feedback`: no new alerts, an analyst reported on a recommendation (`feedback` holds it). */
+  kind: z.enum(['opened', 'updated', 'merged', 'feedback']),
   incident_id: z.string().min(1),
   version: z.number().int(),
   status: z.enum(['open', 'merged', 'closed']),
@@ -25,6 +38,7 @@ export const IncidentEvent = z.object({
   max_severity: z.number(),
   last_seen: z.string(),
   emitted_at: z.string(),
+  feedback: z.array(EventFeedback).optional(),
 });
 export type IncidentEvent = z.infer<typeof IncidentEvent>;
 

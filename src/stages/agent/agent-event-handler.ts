@@ -2,6 +2,9 @@ import { runAgentStep, type AgentConfig, type AgentDeps, type StepOutcome } from
 import { runPool } from '../../core/agent/pool';
 import type { TriageView } from '../../core/agent/types';
 import type { DocumentStore, IndexNames } from '../../core/ports/store';
+import { noMetrics, type StageMetrics } from '../../core/ports/metrics';
+import { analystFeedbackOf } from '../../core/documents/feedback';
+import type { AnalystFeedback } from '../../core/agent/types';
 import { sleep } from '../../retry';
 import { linkDeadline } from '../../deadline';
 import { ErrorCodes, IraError } from '../../errors';
@@ -37,6 +40,8 @@ export interface AgentEventHandlerOptions {
   actionsTopic?: string | undefined;
   logger: Logger;
   signal: AbortSignal;
+  /** /metrics of `ira serve`: step durations, abstentions by code, queue depth. */
+  metrics?: StageMetrics;
 }
 
 const MAX_CONFLICT_RETRIES = 3;
@@ -49,6 +54,7 @@ const MAX_CONFLICT_RETRIES = 3;
 export function createAgentEventHandler(options: AgentEventHandlerOptions): { handleBatch: BatchHandler; counters: AgentStageCounters } {
   const counters: AgentStageCounters = { events: 0, invalidEvents: 0, steps: 0, skipped: 0, abstentions: 0, actionsPublished: 0, conflicts: 0 };
   const { logger } = options;
+  const metrics = options.metrics ?? noMetrics;
 
   const parseEvents = (messages: readonly InboundMessage[]): IncidentEvent[] => {
     const events: IncidentEvent[] = [];
@@ -69,11 +75,16 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
     const last = batch.messages[batch.messages.length - 1];
     if (!last) return;
     const work = coalesceEvents(parseEvents(batch.messages), options.maxAlertsPerStep);
+    let waiting = work.length;
+    metrics.queueDepth('agent', waiting);
     const oldest = Math.min(...work.map((item) => item.oldestEmittedAt));
     const waitMs = Number.isFinite(oldest) ? options.coalesceMs - (Date.now() - oldest) : 0;
     if (waitMs > 0) await sleep(Math.min(waitMs, options.coalesceMs), options.signal);
     await runPool(
-      work.map((item) => () => stepIncident(item)),
+      work.map((item) => async () => {
+        await stepIncident(item);
+        metrics.queueDepth('agent', --waiting);
+      }),
       options.incidentConcurrency,
     );
     if (!control.isRunning()) return;
@@ -84,19 +95,30 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
     const log = logger.child({ incidentId: work.incidentId });
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
       const snapshot = await loadIncidentAgent(options.store, options.indices, work.incidentId, options.signal);
-      if (snapshot.eventVersion >= work.version) {
+      // Feedback (kind `feedback` events) steps the incident again at the same version; each report applies once.
+      const feedback = work.feedback.filter((item) => !snapshot.feedbackIds.includes(item.id));
+      if (snapshot.closed) {
+        counters.skipped++;
+        log.debug('agent-step-skipped', { reason: 'closed by an analyst', version: work.version });
+        return;
+      }
+      if (snapshot.eventVersion >= work.version && feedback.length === 0) {
         counters.skipped++;
         log.debug('agent-step-skipped', { reason: 'already processed', version: work.version });
         return;
       }
-      const alerts = await loadStepAlerts(
+      const feedbackOnly = feedback.length > 0 && work.alertIds.length === 0 && !work.truncated;
+      const alerts = feedbackOnly ? [] : await loadStepAlerts(
         options.store,
         options.indices,
         { incidentId: work.incidentId, alertIds: work.alertIds, truncated: work.truncated, limit: options.maxAlertsPerStep },
         options.signal,
       );
-      const outcome = await runStep(snapshot.state, alerts, snapshot.triage);
-      const saved = await saveStepOutcome(options.store, options.indices, snapshot, outcome, work.version, options.signal);
+      const startedAt = Date.now();
+      const outcome = await runStep(snapshot.state, alerts, snapshot.triage, feedback.flatMap((item) => analystFeedbackOf(item) ?? []));
+      const eventVersion = Math.max(work.version, snapshot.eventVersion);
+      const feedbackIds = feedback.map((item) => item.id);
+      const saved = await saveStepOutcome(options.store, options.indices, snapshot, outcome, eventVersion, options.signal, feedbackIds);
       if (saved === 'conflict') {
         // Stage 1 updates the same document (triage fields) at any time; re-read and step again from fresh state.
         counters.conflicts++;
@@ -106,6 +128,8 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
       await publish(outcome);
       counters.steps++;
       if (outcome.recommendation.decision.kind === 'abstain') counters.abstentions++;
+      const { decision } = outcome.recommendation;
+      metrics.agentStepEnded({ seconds: (Date.now() - startedAt) / 1000, decision: decision.kind, ...(decision.kind === 'abstain' ? { abstainCode: decision.code } : {}) });
       log.info('agent-step-end', {
         step: outcome.recommendation.step,
         decision: outcome.recommendation.decision.kind,
@@ -117,7 +141,7 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
     throw new IraError(ErrorCodes.storeConflict, `incident ${work.incidentId}: agent state kept changing`, { retryable: true });
   };
 
-  const runStep = async (state: Parameters<typeof runAgentStep>[0], alerts: Parameters<typeof runAgentStep>[1]['alerts'], triage?: TriageView): Promise<StepOutcome> => {
+  const runStep = async (state: Parameters<typeof runAgentStep>[0], alerts: Parameters<typeof runAgentStep>[1]['alerts'], triage?: TriageView, feedback: readonly AnalystFeedback[] = []): Promise<StepOutcome> => {
     // Each step gets its own deadline: composing with the long-lived stage signal via AbortSignal.any leaks on Node 20.
     // A TimeoutError reason tells the step its time budget ran out (it finishes with what it has scored).
     const deadline = linkDeadline(options.signal, options.stepTimeoutMs, () => new DOMException('agent step time budget spent', 'TimeoutError'));
@@ -126,6 +150,7 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): { ha
         alerts,
         ...(options.systemDescription === undefined ? {} : { systemDescription: options.systemDescription }),
         ...(triage === undefined ? {} : { triage }),
+        ...(feedback.length === 0 ? {} : { feedback }),
       };
       return await runAgentStep(state, input, options.deps, options.agentConfig, deadline.signal);
     } finally {

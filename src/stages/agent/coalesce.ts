@@ -1,4 +1,4 @@
-import type { IncidentEvent } from '../incident-event';
+import type { EventFeedback, IncidentEvent } from '../incident-event';
 
 /** All events of one incident in a batch, folded into the input of one agent step. */
 export interface IncidentWork {
@@ -7,6 +7,8 @@ export interface IncidentWork {
   readonly alertIds: string[];
   readonly truncated: boolean;
   readonly oldestEmittedAt: number;
+  /** Analyst feedback the events carried (kind `feedback`), oldest first. */
+  readonly feedback: readonly EventFeedback[];
 }
 
 /**
@@ -14,11 +16,12 @@ export interface IncidentWork {
  * its alerts already belong to the survivor, whose own event follows in the same batch or the next.
  */
 export function coalesceEvents(events: readonly IncidentEvent[], maxAlerts: number): IncidentWork[] {
-  const byIncident = new Map<string, { version: number; ids: Set<string>; truncated: boolean; oldest: number }>();
+  const byIncident = new Map<string, { version: number; ids: Set<string>; truncated: boolean; oldest: number; feedback: EventFeedback[] }>();
   for (const event of events) {
     if (event.status === 'merged') continue;
     const emitted = Date.parse(event.emitted_at);
-    const entry = byIncident.get(event.incident_id) ?? { version: -1, ids: new Set<string>(), truncated: false, oldest: emitted };
+    const entry = byIncident.get(event.incident_id) ?? { version: -1, ids: new Set<string>(), truncated: false, oldest: emitted, feedback: [] };
+    entry.feedback.push(...(event.feedback ?? []));
     entry.version = Math.max(entry.version, event.version);
     for (const id of event.alert_ids) entry.ids.add(id);
     entry.truncated ||= event.alert_ids_truncated;
@@ -33,6 +36,7 @@ export function coalesceEvents(events: readonly IncidentEvent[], maxAlerts: numb
       alertIds: ids.slice(-maxAlerts),
       truncated: entry.truncated || ids.length > maxAlerts,
       oldestEmittedAt: entry.oldest,
+      feedback: entry.feedback,
     };
   });
 }

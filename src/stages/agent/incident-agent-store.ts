@@ -25,6 +25,10 @@ export interface IncidentAgentSnapshot {
   readonly state: AgentState;
   /** Highest incident-event version already folded into a step; redelivered events at or below it are skipped. */
   readonly eventVersion: number;
+  /** Feedback ids already given to a step (`agent_feedback_ids`); a redelivered feedback event is not applied twice. */
+  readonly feedbackIds: readonly string[];
+  /** Closed by an analyst (`ira.closed`, a false positive): stage 2 steps it no more. */
+  readonly closed: boolean;
   readonly seqNo: number;
   readonly primaryTerm: number;
   /** Stage 1's score and tactics of the incident, for the agent's disagreement guard; absent when not stored. */
@@ -54,11 +58,24 @@ export async function loadIncidentAgent(
     incidentId,
     state: parsed.success ? parsed.data : initialAgentState(incidentId),
     eventVersion: typeof version === 'number' ? version : -1,
+    feedbackIds: stringList(stored.source['agent_feedback_ids']),
+    closed: isClosed(stored.source['ira']),
     seqNo: stored.seqNo,
     primaryTerm: stored.primaryTerm,
     ...triageField(stored.source),
   };
 }
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function isClosed(ira: unknown): boolean {
+  return ira !== null && typeof ira === 'object' && 'closed' in ira && ira.closed !== null && typeof ira.closed === 'object';
+}
+
+/** Feedback ids kept per incident for de-duplication (feedback is rare; the newest ones are the ones redelivered). */
+const MAX_FEEDBACK_IDS = 200;
 
 /** The alerts an incident's events name, oldest first; falls back to the incident's latest alerts when truncated. */
 export async function loadStepAlerts(
@@ -102,6 +119,7 @@ export async function saveStepOutcome(
   outcome: StepOutcome,
   eventVersion: number,
   signal: AbortSignal,
+  appliedFeedbackIds: readonly string[] = [],
 ): Promise<'saved' | 'conflict'> {
   const { incidentId } = snapshot;
   const { step, createdAt } = outcome.recommendation;
@@ -132,7 +150,7 @@ export async function saveStepOutcome(
   if (refused) {
     throw new IraError(ErrorCodes.storeRejected, `agent document ${refused.id} refused by the store`, { details: { ...refused } });
   }
-  return updateIncident(store, indices, snapshot, outcome, eventVersion, signal);
+  return updateIncident(store, indices, snapshot, outcome, eventVersion, signal, appliedFeedbackIds);
 }
 
 async function updateIncident(
@@ -142,8 +160,10 @@ async function updateIncident(
   outcome: StepOutcome,
   eventVersion: number,
   signal: AbortSignal,
+  appliedFeedbackIds: readonly string[],
 ): Promise<'saved' | 'conflict'> {
-  const fields = { ...incidentAgentFields(outcome.state, outcome.recommendation, outcome.revisions), agent_event_version: eventVersion };
+  const feedbackIds = appliedFeedbackIds.length === 0 ? {} : { agent_feedback_ids: [...snapshot.feedbackIds, ...appliedFeedbackIds].slice(-MAX_FEEDBACK_IDS) };
+  const fields = { ...incidentAgentFields(outcome.state, outcome.recommendation, outcome.revisions), agent_event_version: eventVersion, ...feedbackIds };
   const [result] = await store.bulk(
     [
       {
