@@ -72,6 +72,50 @@ describe('replay report', () => {
     expect(markdown).toContain('### Conjecture timeline');
   });
 
+  it('carries the evidence the agent saw in the report model: top rules, entities, tactics and a timeline', () => {
+    const evidence = report.incidents[0]!.evidence;
+    expect(evidence.alerts).toBe(89);
+    expect(evidence.top_rules[0]).toEqual({ name: 'SSH connection attempt', count: 30 });
+    expect(evidence.top_rules.reduce((sum, rule) => sum + rule.count, 0)).toBe(89);
+    expect(evidence.entities.ips).toEqual(expect.arrayContaining(['10.0.1.11', '10.0.2.11']));
+    expect(evidence.time_span).toEqual({ start: '2026-06-10T13:10:51.405Z', end: '2026-06-10T13:10:51.410Z', duration_ms: 5 });
+    // A timeline entry is a run of one rule between the same parties; a long timeline keeps its start and its end.
+    expect(evidence.timeline.length).toBeLessThanOrEqual(30);
+    const shown = evidence.timeline.reduce((sum, entry) => sum + entry.count, 0);
+    if (evidence.timelineOmitted === 0) expect(shown).toBe(89);
+    else expect(shown).toBeLessThan(89);
+    expect(evidence.timeline.at(-1)!.last).toBe('2026-06-10T13:10:51.410Z');
+    expect(evidence.timeline[0]).toMatchObject({ first: '2026-06-10T13:10:51.405Z', rule: 'ICMP traffic detected', source: '10.0.1.11' });
+    const times = evidence.timeline.map((entry) => Date.parse(entry.first));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('shows the evidence before the decisions in report.md and report.html', () => {
+    const markdown = renderMarkdown(report);
+    const html = renderHtml(report);
+    const evidence = report.incidents[0]!.evidence;
+    expect(markdown.indexOf('### Evidence the agent saw')).toBeGreaterThan(0);
+    expect(markdown.indexOf('### Evidence the agent saw')).toBeLessThan(markdown.indexOf('### Steps'));
+    expect(markdown).toContain('- alerts: 89 from 7 rule(s)');
+    expect(markdown).toContain('- time span: 2026-06-10T13:10:51.405Z → 2026-06-10T13:10:51.410Z (5 ms)');
+    expect(markdown).toContain('| SSH connection attempt | 30 |');
+    expect(markdown).toMatch(/- IPs: 10\.0\.1\.11, /);
+    expect(markdown).toContain('| time | alerts | rule | flow | host | user | tactics |');
+    expect(markdown).toContain(`| 2026-06-10T13:10:51.405Z | 1 | ICMP traffic detected | 10.0.1.11 → `);
+    if (evidence.timelineOmitted > 0) expect(markdown).toContain(`${evidence.timelineOmitted} more entries`);
+    expect(html.indexOf('<h3>Evidence the agent saw</h3>')).toBeLessThan(html.indexOf('<h3>Actions</h3>'));
+    expect(html).toContain('<td>SSH connection attempt</td><td class="num">30</td>');
+    for (const entry of evidence.timeline) expect(html).toContain(escapeHtml(entry.rule));
+  });
+
+  it('escapes alert text in the evidence: a rule name cannot open a tag or break a table', () => {
+    const incident = report.incidents[0]!;
+    const hostile = { ...incident.evidence, top_rules: [{ name: '<script>x</script> | y', count: 1 }] };
+    const changed = { ...report, incidents: [{ ...incident, evidence: hostile }] };
+    expect(renderHtml(changed)).toContain('&lt;script&gt;x&lt;/script&gt; | y');
+    expect(renderMarkdown(changed)).toContain('<script>x</script> \\| y');
+  });
+
   it('escapes model text: an action description cannot open a tag', () => {
     const html = renderHtml(report);
     expect(html).not.toContain('<10.0.1.11>');
@@ -94,6 +138,7 @@ describe('replay report', () => {
     expect(summary.incidents).toHaveLength(1);
     expect(summary.incidents[0]!.decisions).toHaveLength(report.incidents[0]!.recommendations.length);
     expect(summary.counts.alerts).toBe(89);
+    expect(summary.incidents[0]!.evidence.top_rules[0]).toEqual({ name: 'SSH connection attempt', count: 30 });
     expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
   });
 });
