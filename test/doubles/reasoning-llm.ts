@@ -59,7 +59,7 @@ export class ReasoningLlm implements LlmPort {
     if (request.messages.some((message) => message.role === 'system')) this.violations.push(`${where}: system message`);
     if (request.temperature < 0.5 || request.temperature > 0.7) this.violations.push(`${where}: temperature ${request.temperature}`);
     if (request.think !== true) this.violations.push(`${where}: thinking not requested`);
-    const json = JSON.stringify(this.answer(request as LlmRequest<unknown>));
+    const json = JSON.stringify(this.answer(request));
     const needed = this.thinkingTokens + jsonTokens(json);
     const truncated = needed > request.maxTokens;
     if (truncated) this.violations.push(`${where}: cut at ${request.maxTokens} tokens, needed ${needed}`);

@@ -91,7 +91,27 @@ describe('EmbeddedLlm with the pinned SmolLM2 GGUF', () => {
     record(second);
     if (!first.ok || !second.ok) throw new Error('expected two valid answers');
     expect(second.value.rawText).toBe(first.value.rawText);
-    expect(second.value.usage).toEqual(first.value.usage);
+    expect(second.value.usage.promptTokens).toBe(first.value.usage.promptTokens);
+    expect(second.value.usage.completionTokens).toBe(first.value.usage.completionTokens);
+  });
+
+  it('keeps its sequence between calls and evaluates only what follows the shared token prefix', async () => {
+    const head = `${'Evidence: 45 failed SSH logins for root from 203.0.113.7 on web-01, then one success. '.repeat(12)}`;
+    const ask = (tail: string) =>
+      llm.complete({ ...triageRequest(new AbortController().signal, 31, 80), messages: [messages[0], { role: 'user', content: `${head}\n${tail}` }] });
+    const first = await ask('Triage it.');
+    const second = await ask('Triage it again, briefly.');
+    const [a, b] = [first, second].map((result) => (result.ok ? result.value.usage : result.error.usage));
+    process.stdout.write(`embedded prefix reuse: first ${JSON.stringify(a)}, second ${JSON.stringify(b)}\n`);
+    expect(b?.promptTokens).toBeGreaterThan(250);
+    expect(b?.evaluatedPromptTokens).toBeLessThan((b?.promptTokens ?? 0) / 5);
+  });
+
+  it('refuses a prompt that does not fit its context instead of shifting the start out', async () => {
+    const long = 'failed login from 203.0.113.7 on web-01; '.repeat(400);
+    await expect(
+      llm.complete({ ...triageRequest(new AbortController().signal, 1), messages: [{ role: 'user', content: long }] }),
+    ).rejects.toMatchObject({ code: 'IRA_LLM_REJECTED', message: expect.stringMatching(/do not fit the embedded context/) });
   });
 
   it('serialises concurrent calls on one sequence and frees it after each', async () => {
@@ -113,7 +133,7 @@ describe('EmbeddedLlm with the pinned SmolLM2 GGUF', () => {
   it('stops a running generation promptly when the signal aborts', async () => {
     const Essay = LongAnswer;
     const controller = new AbortController();
-    const request = { ...triageRequest(controller.signal, 5, 3000), schema: Essay };
+    const request = { ...triageRequest(controller.signal, 5, 1500), schema: Essay };
     const pending = llm.complete({ ...request, messages: [{ role: 'user', content: 'Write a very long essay about firewalls.' }] });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const abortedAt = Date.now();

@@ -80,6 +80,26 @@ describe(`OllamaLlm against ${host} (${model})`, () => {
     if (stats.length > 0) process.stdout.write(`ollama calls: ${JSON.stringify(stats)}\n`);
   });
 
+  it('refuses a prompt longer than num_ctx instead of cutting its start (truncate: false), without retrying', async () => {
+    const llm = adapter();
+    const long = 'failed login from 203.0.113.7 on web-01; '.repeat(400);
+    const started = Date.now();
+    await expect(
+      llm.complete({ ...triageRequest(new AbortController().signal, 1), contextSize: 1024, messages: [{ role: 'user', content: long }] }),
+    ).rejects.toMatchObject({ code: 'IRA_LLM_REJECTED', message: expect.stringMatching(/longer than its num_ctx/) });
+    process.stdout.write(`ollama prompt over num_ctx refused in ${Date.now() - started} ms\n`);
+  });
+
+  it('counts the whole prompt in prompt_eval_count, cache hits included', async () => {
+    const llm = adapter();
+    const first = await llm.complete({ ...triageRequest(new AbortController().signal, 41, 80), contextSize: 2048 });
+    const second = await llm.complete({ ...triageRequest(new AbortController().signal, 41, 80), contextSize: 2048 });
+    const [a, b] = [first, second].map((result) => (result.ok ? result.value : result.error));
+    process.stdout.write(`ollama repeat: first ${JSON.stringify(a?.usage)} ${a?.latencyMs} ms, second ${JSON.stringify(b?.usage)} ${b?.latencyMs} ms\n`);
+    expect(b?.usage.promptTokens).toBe(a?.usage.promptTokens);
+    expect(b?.usage.evaluatedPromptTokens).toBeUndefined();
+  });
+
   it('answers with schema-valid objects whose strings respect maxLength, with token usage', async () => {
     const llm = adapter();
     for (const seed of [1, 2, 3]) {
