@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { runServe } from '../../../src/app/serve';
+import { runServe, type ServeOptions } from '../../../src/app/serve';
 import type { Config } from '../../../src/config';
 import { createJsonLogger } from '../../../src/logger';
 
+/** An ECS log line (`log.level`, `message`, ...). */
 export interface LogLine {
-  level: string;
+  'log.level': string;
   message: string;
   [field: string]: unknown;
 }
@@ -15,18 +16,23 @@ export interface RunningServe {
   stop(): Promise<void>;
   /** Settles when runServe returns (after stop, or on a fatal error). */
   done: Promise<void>;
+  /** Where the HTTP endpoint listens (IRA_HTTP_PORT=0 in tests: a free port). */
+  listening: Promise<{ host: string; port: number }>;
 }
 
 /** Runs `ira serve` in this process, as the CLI would, collecting its log lines for assertions. */
-export function startServe(config: Config): RunningServe {
+export function startServe(config: Config, options: Omit<ServeOptions, 'onListening'> = {}): RunningServe {
   const logs: LogLine[] = [];
   const logger = createJsonLogger({ level: 'info', write: (line) => void logs.push(JSON.parse(line) as LogLine) });
   const controller = new AbortController();
-  const done = runServe(config, logger, controller.signal);
+  let listened: (address: { host: string; port: number }) => void = () => undefined;
+  const listening = new Promise<{ host: string; port: number }>((resolve) => (listened = resolve));
+  const done = runServe(config, logger, controller.signal, { ...options, onListening: (address) => listened(address) });
   done.catch(() => undefined);
   return {
     logs,
     done,
+    listening,
     async stop() {
       controller.abort();
       await done;
@@ -48,7 +54,7 @@ export function spawnServe(environment: Record<string, string>): ServeProcess {
   const entry = join(__dirname, 'serve-entry.ts');
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry], {
     cwd: join(__dirname, '..', '..', '..'),
-    env: { ...process.env, ...environment, TS_NODE_PROJECT: join(__dirname, '..', '..', '..', 'tsconfig.json') },
+    env: { ...process.env, IRA_HTTP_PORT: '0', ...environment, TS_NODE_PROJECT: join(__dirname, '..', '..', '..', 'tsconfig.json') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -40,6 +40,8 @@ export function testConfig(settings: Record<string, string>): Config {
     IRA_LOG_LEVEL: 'warn',
     // These tests are about stage 1; stage 2 (the agent, with a real LLM) has its own tests.
     IRA_AGENT_ENABLED: 'false',
+    // Tests run side by side: each serve's HTTP endpoint takes a free port (logged as http-listening).
+    IRA_HTTP_PORT: '0',
     ...settings,
   });
 }
