@@ -58,7 +58,7 @@ function hasPath(document: unknown, path: string): boolean {
   let current: unknown[] = [document];
   for (const [i, part] of parts.entries()) {
     const next = current
-      .flatMap((item) => (Array.isArray(item) ? item : [item]))
+      .flatMap((item): unknown[] => (Array.isArray(item) ? (item as unknown[]) : [item]))
       .filter((value): value is Source => typeof value === 'object' && value !== null && part in value)
       .map((value) => value[part]);
     if (next.length === 0) return i === parts.length - 1 && ['keyword', 'ip'].includes(part) && current.length > 0;
@@ -73,13 +73,13 @@ function valuesAt(document: unknown, path: string): unknown[] {
   let current: unknown[] = [document];
   for (const part of parts) {
     const next: unknown[] = [];
-    for (const value of current.flatMap((item) => (Array.isArray(item) ? item : [item]))) {
+    for (const value of current.flatMap((item): unknown[] => (Array.isArray(item) ? (item as unknown[]) : [item]))) {
       if (typeof value === 'object' && value !== null && part in value) next.push((value as Source)[part]);
     }
     if (next.length === 0 && part === parts.at(-1) && ['keyword', 'ip'].includes(part)) return current;
     current = next;
   }
-  return current.flatMap((item) => (Array.isArray(item) ? item : [item])).filter((value) => value !== null && value !== undefined);
+  return current.flatMap((item): unknown[] => (Array.isArray(item) ? (item as unknown[]) : [item])).filter((value) => value !== null && value !== undefined);
 }
 
 function fits(type: string | undefined, value: unknown): boolean {
@@ -97,6 +97,7 @@ function fits(type: string | undefined, value: unknown): boolean {
       return typeof value === 'string' && Number.isFinite(Date.parse(value));
     case 'ip':
       return typeof value === 'string' && isIpAddress(value);
+    case undefined:
     default:
       return false;
   }
@@ -123,7 +124,7 @@ function referencedFields(): Map<string, Set<string>> {
     };
     for (const object of objects) {
       if (object.type === 'index-pattern') {
-        for (const field of Object.keys(JSON.parse(String(object.attributes.fieldFormatMap ?? '{}')) as Source)) add(titles.get(object.id), field);
+        for (const field of Object.keys(JSON.parse((object.attributes.fieldFormatMap as string | undefined) ?? '{}') as Source)) add(titles.get(object.id), field);
         add(titles.get(object.id), String(object.attributes.timeFieldName));
         continue;
       }
@@ -156,7 +157,7 @@ describe('documents of a scripted replay', () => {
       { ...last, step: last.step + 1, decision: { kind: 'abstain', code: 'inconsistent', reason: 'rollouts disagree (λ=0.2)' }, candidates: [] },
       { state: incident.finalState, triage: { score: incident.incident.score, tactics: [] } },
     );
-    documents.get('ira-recommendations')!.push({ id: 'synthetic-abstention', source: abstention as unknown as Source });
+    documents.get('ira-recommendations')!.push({ id: 'synthetic-abstention', source: abstention });
   });
 
   afterAll(async () => {
