@@ -2,7 +2,9 @@ import type { Progress } from '../core/ports/progress';
 
 /**
  * Progress on stderr. On a terminal: one line redrawn in place (bar, count, label, elapsed time), ticking once a
- * second so a long model call still shows life. Elsewhere (CI logs, pipes): one plain line per update, no escape codes.
+ * second so a long model call still shows life. Elsewhere (CI logs, pipes): one plain line per change, no escape
+ * codes; a change of the label's detail alone (after its last ": ", e.g. the calls and tokens inside an agent step,
+ * which change with every model call) is written at most every `detailEveryMs`.
  */
 
 export interface ProgressOptions {
@@ -10,6 +12,8 @@ export interface ProgressOptions {
   readonly tty?: boolean;
   readonly width?: number;
   readonly now?: () => number;
+  /** Plain output: the least time between two lines that differ only in the label's detail (default 15 s). */
+  readonly detailEveryMs?: number;
 }
 
 const BAR = 24;
@@ -24,6 +28,12 @@ function elapsed(ms: number): string {
   return minutes > 0 ? `${minutes}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
 }
 
+/** The label without its detail: what comes before its last ": " (the whole label when there is none). */
+export function labelHead(label: string): string {
+  const at = label.lastIndexOf(': ');
+  return at < 0 ? label : label.slice(0, at);
+}
+
 export function renderBar(done: number, total: number, width = BAR): string {
   const fraction = total <= 0 ? 0 : Math.min(1, Math.max(0, done / total));
   const filled = Math.round(fraction * width);
@@ -36,7 +46,10 @@ export function createProgress(stream: NodeJS.WritableStream, options: ProgressO
   const started = now();
   const columns = options.width ?? ((stream as { columns?: number }).columns ?? 100);
   let current = { done: 0, total: 0, label: '' };
+  const detailEveryMs = options.detailEveryMs ?? 15_000;
   let lastPlain = '';
+  let lastHead = '';
+  let lastPlainAt = Number.NEGATIVE_INFINITY;
   let ticker: NodeJS.Timeout | undefined;
 
   const line = (): string => {
@@ -59,9 +72,13 @@ export function createProgress(stream: NodeJS.WritableStream, options: ProgressO
       current = { done, total, label };
       if (tty) return draw();
       const plain = `[${done}/${total}] ${label}`;
-      // Plain output is a log: repeat a line only when something changed.
-      if (plain !== lastPlain) stream.write(`${plain} (${elapsed(now() - started)})\n`);
+      const head = `[${done}/${total}] ${labelHead(label)}`;
+      // Plain output is a log: a line when something changed, a detail alone now and then.
+      if (plain === lastPlain || (head === lastHead && now() - lastPlainAt < detailEveryMs)) return;
+      stream.write(`${plain} (${elapsed(now() - started)})\n`);
       lastPlain = plain;
+      lastHead = head;
+      lastPlainAt = now();
     },
     note(message) {
       if (tty) clear();

@@ -1,4 +1,7 @@
+import { interruptedRecommendation, interruptionRecorder } from '../core/agent/interrupted';
 import { isTerminal } from '../core/agent/recovery-state';
+import type { MeterReading, UsageListener } from '../core/agent/step-meter';
+import type { AgentDeps } from '../core/agent/context';
 import { initialAgentState, type AgentState, type ConjectureRevision, type Recommendation, type StepInput, type StepOutcome, type TriageView } from '../core/agent/types';
 import type { NormalizedAlert } from '../core/alert/schema';
 import { describeError, isAbortError } from '../errors';
@@ -11,7 +14,13 @@ import { chunk } from './prepare';
  * cap allows, chunks are made larger so that every alert is seen. Each outcome is handed to `onStep` (which writes
  * the documents) before the next step runs, so an interrupted replay leaves a consistent prefix.
  */
-export type StepRunner = (state: AgentState, input: StepInput, signal: AbortSignal) => Promise<StepOutcome>;
+export type StepRunner = (state: AgentState, input: StepInput, signal: AbortSignal, listeners?: StepListeners) => Promise<StepOutcome>;
+
+/** Progress inside a step, passed into the step's AgentDeps (context.ts `onUsage`, `onCandidates`). */
+export interface StepListeners {
+  readonly onUsage?: UsageListener;
+  readonly onCandidates?: NonNullable<AgentDeps['onCandidates']>;
+}
 
 /**
  * Decides after each step whether the incident's replay ends. The default (`agentStopRule`) follows the agent: its
@@ -27,6 +36,11 @@ export interface IncidentLoopOptions {
   readonly systemDescription?: string;
   /** Triage's score and tactics of the incident, given to every step (the disagreement guard). */
   readonly triage?: TriageView;
+  /** Named in the recommendation recorded for a step cut by the abort signal (its calls, tokens and candidates). */
+  readonly model?: string;
+  readonly mode?: Recommendation['mode'];
+  /** The clock of that recommendation's createdAt (default: the system clock). */
+  readonly now?: () => Date;
 }
 
 export interface IncidentLoopResult {
@@ -47,6 +61,8 @@ export interface StepEvent {
 export interface IncidentLoopHooks {
   /** Before a step runs (progress). */
   readonly beforeStep?: (event: StepEvent) => void;
+  /** Inside a step, when a model call starts or ends: the step's usage so far, its budgets and elapsed time. */
+  readonly onUsage?: (reading: MeterReading, event: StepEvent) => void;
   /** After a step; awaited before the next step (persist the documents here). */
   readonly onStep?: (outcome: StepOutcome, event: StepEvent) => Promise<void>;
 }
@@ -95,11 +111,26 @@ export async function runIncident(
       ...(options.triage === undefined ? {} : { triage: options.triage }),
     };
     hooks.beforeStep?.(event);
+    const recorder = interruptionRecorder();
+    const listeners: StepListeners = {
+      onUsage: (reading) => {
+        recorder.onUsage(reading);
+        hooks.onUsage?.(reading, event);
+      },
+      onCandidates: recorder.onCandidates,
+    };
     let outcome: StepOutcome;
     try {
-      outcome = await runner(state, input, signal);
+      outcome = await runner(state, input, signal, listeners);
     } catch (error) {
-      if (signal.aborted || isAbortError(error)) return result('aborted', describeError(error));
+      if (signal.aborted || isAbortError(error)) {
+        // What the cut step spent is reported (not stored: the abort stops the writes too).
+        const reading = recorder.reading();
+        const nowMs = (options.now ?? (() => new Date()))().getTime();
+        recommendations.push(interruptedRecommendation(state, reading, { model: options.model ?? 'unknown', mode: options.mode ?? 'planner' }, describeError(error), nowMs));
+        alertsPerStep.push(given.length);
+        return result('aborted', describeError(error));
+      }
       return result('failed', describeError(error));
     }
     state = outcome.state;

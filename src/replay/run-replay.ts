@@ -10,6 +10,7 @@ import { evidenceFromAlerts } from '../core/documents/evidence-summary';
 import { ErrorCodes, IraError } from '../errors';
 import { prepareRecords } from './prepare';
 import { runIncident, type StepRunner, type StopRule } from './run-incident';
+import { stepProgressText } from './step-progress';
 import { groupByIncident, triageAll, writeTriage, type TriagedIncident } from './triage-input';
 
 /**
@@ -26,6 +27,8 @@ export interface ReplayOptions {
   readonly model: string;
   readonly provider: string;
   readonly method: string;
+  /** Which step the runner runs (default planner): named in the recommendation of a step cut by the abort signal. */
+  readonly mode?: 'planner' | 'direct';
   readonly budget: ReplayBudget;
   readonly maxIncidents: number;
   readonly triage: TriageOptions;
@@ -59,6 +62,7 @@ async function persistStep(options: ReplayOptions, outcome: StepOutcome, signal:
 
 async function replayIncident(options: ReplayOptions, item: TriagedIncident, position: number, total: number, system: string | undefined, signal: AbortSignal): Promise<IncidentReport> {
   const label = `incident ${position + 1}/${total} (${item.alerts.length} alerts)`;
+  const stepLabel = (index: number): string => `incident ${position + 1}/${total} step ${index + 1}`;
   const loop = await runIncident(
     item.incident.id,
     item.alerts,
@@ -69,9 +73,13 @@ async function replayIncident(options: ReplayOptions, item: TriagedIncident, pos
       ...(system === undefined ? {} : { systemDescription: system }),
       triage: { score: item.incident.score, tactics: item.incident.tactics },
       ...(options.stopRule === undefined ? {} : { stopRule: options.stopRule }),
+      model: options.model,
+      mode: options.mode ?? 'planner',
+      now: options.now,
     },
     {
       beforeStep: (event) => options.progress.update(event.index, event.plannedSteps, `${label}: agent step ${event.index + 1}`),
+      onUsage: (reading, event) => options.progress.update(event.index, event.plannedSteps, `${stepLabel(event.index)}: ${stepProgressText(reading)}`),
       onStep: async (outcome, event) => {
         await persistStep(options, outcome, signal);
         const decision = outcome.recommendation.decision;

@@ -93,7 +93,7 @@ export function beginStep(
     deps,
     config,
     signal,
-    meter: new StepMeter(config.budgets, deps.now, startedAt),
+    meter: new StepMeter(config.budgets, deps.now, startedAt, 1, deps.onUsage),
     startedAt,
     incidentId: state.incidentId,
     step: state.step,

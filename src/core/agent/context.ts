@@ -2,8 +2,8 @@ import type { LlmMessage, LlmPort } from '../ports/llm';
 import type { AgentConfig } from './agent-config';
 import { wrapData, type PreparedData } from './data-block';
 import type { GuardEvidence } from './entity-guard';
-import type { StepMeter } from './step-meter';
-import type { EvidenceLedger } from './types';
+import type { StepMeter, UsageListener } from './step-meter';
+import type { CandidateReport, EvidenceLedger } from './types';
 import { headFor, renderPrompt, type PromptRole, type PromptSet, type PromptValue } from './prompt-template';
 import { commonPromptValues } from './prompt-values';
 
@@ -13,6 +13,10 @@ export interface AgentDeps {
   readonly prompts: PromptSet;
   readonly now: () => number;
   readonly random: () => number;
+  /** Progress inside a step: called by the step meter when a call starts and when it ends (step-meter.ts). */
+  readonly onUsage?: UsageListener;
+  /** The screened candidates once planning has them, before their rollouts: what an interrupted step had. */
+  readonly onCandidates?: (candidates: readonly CandidateReport[]) => void;
 }
 
 /** Untrusted inputs, encoded once per step and wrapped with the incident's nonce. */

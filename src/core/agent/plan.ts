@@ -77,6 +77,7 @@ export async function plan(
   const wanted = context.config.features.planning ? context.config.candidates : 1;
   const sampling = await sampleCandidates(context, view, state, history, wanted);
   const reports = screenCandidates(sampling.candidates, context.guardEvidence);
+  context.deps.onCandidates?.(reports);
   const anyPassing = reports.some((item) => item.guard.verdict === 'pass');
   if (!context.config.features.planning || !anyPassing) return { candidates: reports, sampling, scored: false };
   return { candidates: await score(context, view, state, history, reports), sampling, scored: true };

@@ -7,6 +7,22 @@ export interface StepBudgets {
   readonly timeoutMs: number;
 }
 
+/** A step's meter at one moment: usage so far (calls include those in flight), calls answered, budgets, time. */
+export interface MeterReading {
+  readonly usage: Usage;
+  /** Calls whose answer (and tokens) came back; `usage.llmCalls` also counts the calls still running. */
+  readonly answered: number;
+  readonly budgets: StepBudgets;
+  /** Since the step began, by the step's clock. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * Told when a call starts and when its tokens are known. For progress and for accounting a step that is
+ * interrupted (interrupted.ts); it must not throw.
+ */
+export type UsageListener = (reading: MeterReading) => void;
+
 /**
  * Counts LLM calls and tokens across one step and says when a budget is spent. A call is counted when it starts, so
  * concurrent rollouts cannot overshoot the call budget; tokens are known only afterwards, so the token budget can be
@@ -14,6 +30,7 @@ export interface StepBudgets {
  */
 export class StepMeter {
   private calls = 0;
+  private answered = 0;
   private promptTokens = 0;
   private evaluatedPromptTokens = 0;
   private completionTokens = 0;
@@ -26,7 +43,12 @@ export class StepMeter {
     private readonly now: () => number,
     private readonly startedAt: number,
     private readonly reserve = 1,
+    private readonly listener?: UsageListener,
   ) {}
+
+  private tell(): void {
+    this.listener?.({ usage: this.usage(), answered: this.answered, budgets: this.budgets, elapsedMs: Math.max(0, this.now() - this.startedAt) });
+  }
 
   /** Claims one call, or records why none is left and returns false. */
   tryStart(purpose: LlmPurpose, useReserve = false): boolean {
@@ -37,6 +59,7 @@ export class StepMeter {
     }
     this.calls += 1;
     this.byPurpose[purpose] = (this.byPurpose[purpose] ?? 0) + 1;
+    this.tell();
     return true;
   }
 
@@ -54,6 +77,8 @@ export class StepMeter {
     this.promptTokens += usage.promptTokens;
     this.evaluatedPromptTokens += usage.evaluatedPromptTokens ?? usage.promptTokens;
     this.completionTokens += usage.completionTokens;
+    this.answered += 1;
+    this.tell();
   }
 
   /** Something the recommendation should say about how the step's calls were sized (a shrink, a prompt not sent). */

@@ -42,3 +42,26 @@ describe('progress', () => {
     expect(renderBar(1, 0, 4)).toBe('[----]');
   });
 });
+
+describe('progress inside an agent step, plain output', () => {
+  it('writes a change of the detail alone at most every detailEveryMs, any other change at once', () => {
+    const out = sink();
+    let now = 0;
+    const progress = createProgress(out.stream, { tty: false, now: () => now, detailEveryMs: 10_000 });
+    progress.update(0, 1, 'incident 1/1 (37 alerts): agent step 1');
+    progress.update(0, 1, 'incident 1/1 step 1: 1/30 calls, 0 tokens');
+    now = 4_000;
+    progress.update(0, 1, 'incident 1/1 step 1: 1/30 calls, 2.9k tokens, ~2m left');
+    now = 12_000;
+    progress.update(0, 1, 'incident 1/1 step 1: 2/30 calls, 2.9k tokens, ~2m left');
+    now = 13_000;
+    progress.update(0, 1, 'incident 1/1 step 1: 2/30 calls, 3.4k tokens, ~2m left');
+    progress.update(1, 1, 'incident 1/1 step 2: 1/30 calls, 0 tokens');
+    expect(out.text().split('\n').filter(Boolean)).toEqual([
+      '[0/1] incident 1/1 (37 alerts): agent step 1 (0s)',
+      '[0/1] incident 1/1 step 1: 1/30 calls, 0 tokens (0s)',
+      '[0/1] incident 1/1 step 1: 2/30 calls, 2.9k tokens, ~2m left (12s)',
+      '[1/1] incident 1/1 step 2: 1/30 calls, 0 tokens (13s)',
+    ]);
+  });
+});
