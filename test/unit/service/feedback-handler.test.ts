@@ -57,7 +57,11 @@ function recordingProducer(): MessageProducer & { sent: { topic: string; message
   };
 }
 
-const control = (commits: string[]): BatchControl => ({ isRunning: () => true, pause: () => () => undefined, commit: (offset) => void commits.push(offset) ?? Promise.resolve() });
+const control = (commits: string[]): BatchControl => ({ isRunning: () => true, pause: () => () => undefined, commit: (offset) => {
+    commits.push(offset);
+    return Promise.resolve();
+  },
+});
 
 function record(value: unknown, offset: number): InboundMessage {
   return { topic: 'ira.feedback', partition: 0, offset: String(offset), key: null, value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), timestamp: '1' };
