@@ -11,6 +11,7 @@ import { withCalibratedGamma } from './calibration-file';
 import type { BudgetOverrides, Features, Method, SessionSettings } from '../replay/replay-settings';
 import type { AgentDeps } from '../core/agent/context';
 import { runDirectStep } from '../core/agent/direct-step';
+import { matchedSamples, plannerCallBudget, runSelfConsistencyStep } from '../core/agent/self-consistency-step';
 import { runAgentStep } from '../core/agent/step';
 import type { LlmPort } from '../core/ports/llm';
 import { indexNames, type DocumentStore } from '../core/ports/store';
@@ -59,12 +60,18 @@ export function agentConfigFor(config: Config, budget: ReplayBudget, settings: P
 /** How a replay's method reads in reports: the planner, the direct baseline, or the planner with parts off. */
 export function methodLabel(method: Method, features?: Features): string {
   if (method === 'direct') return 'direct prompting (one action call per step, no planning)';
+  if (method === 'self-consistency') return 'self-consistency (k action samples per step, majority vote, no planning)';
   const off = Object.entries(features ?? {}).filter(([, on]) => on === false).map(([name]) => name);
   return off.length === 0 ? 'planner (full agent step)' : `planner without ${off.join(', ')}`;
 }
 
-export function stepRunner(llm: LlmPort, config: AgentConfig, method: Method, now: () => number): StepRunner {
+export function stepRunner(llm: LlmPort, config: AgentConfig, method: Method, now: () => number, samples?: number): StepRunner {
   const deps: AgentDeps = { llm, prompts: loadPromptSet(), now, random: seededRandom(config.seed) };
+  if (method === 'self-consistency') {
+    // Without a measured k, the planner's call budget per step less the baseline's own calls (docs/evaluation.md).
+    const k = samples ?? matchedSamples(plannerCallBudget(config));
+    return (state, input, signal) => runSelfConsistencyStep(state, input, deps, config, signal, k);
+  }
   const step = method === 'direct' ? runDirectStep : runAgentStep;
   return (state, input, signal) => step(state, input, deps, config, signal);
 }
@@ -99,7 +106,7 @@ export async function runSession(
         source,
         store,
         indices: indexNames(config.store.indexPrefix),
-        runner: stepRunner(llm, agentConfig, settings.method, () => Date.now()),
+        runner: stepRunner(llm, agentConfig, settings.method, () => Date.now(), settings.samples),
         ...(settings.stopRule === undefined ? {} : { stopRule: settings.stopRule }),
         model: llm.model,
         provider: config.llm.provider,

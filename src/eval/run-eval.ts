@@ -10,6 +10,7 @@ import { JudgeAnswer, judgeMessages } from '../core/eval/llm-judge';
 import { firstHost, PolicyMethods, type PolicyMethod } from '../core/eval/policies';
 import type { NormalizedAlert } from '../core/alert/schema';
 import { runMetrics } from '../core/eval/run-metrics';
+import { matchedSamples, plannerCallBudget } from '../core/agent/self-consistency-step';
 import type { EvalTrace } from '../core/eval/trace';
 import type { LlmPort } from '../core/ports/llm';
 import { describeError } from '../errors';
@@ -28,7 +29,7 @@ import { evidenceEntities, traceOf } from './trace-from-replay';
  * truth (the run ends on the judge's state or at T_max steps) and turned into RunMetrics. Model methods are offline
  * replays (their own NDJSON documents and report under outDir/runs/); known-answer policies need no model.
  */
-export const ModelMethods = ['ira', 'direct', 'no-planning', 'no-conjecture-test', 'no-adaptation'] as const;
+export const ModelMethods = ['ira', 'direct', 'self-consistency', 'no-planning', 'no-conjecture-test', 'no-adaptation'] as const;
 export const EvalMethods = [...ModelMethods, ...PolicyMethods] as const;
 export type EvalMethod = (typeof EvalMethods)[number];
 export type ModelMethod = (typeof ModelMethods)[number];
@@ -44,6 +45,8 @@ export function methodSettings(method: ModelMethod): { method: Method; features?
       return { method: 'planner' };
     case 'direct':
       return { method: 'direct' };
+    case 'self-consistency':
+      return { method: 'self-consistency' };
     case 'no-planning':
       return { method: 'planner', features: { planning: false } };
     case 'no-conjecture-test':
@@ -62,6 +65,17 @@ export interface EvalOptions {
   readonly judge: 'rules' | 'llm';
 }
 
+/**
+ * How many action samples per step the self-consistency baseline drew (k) and where k came from: `measured` from the
+ * planner's run (ira) on the same seed and case in this eval, or `budget` from the planner's call budget per step.
+ */
+export interface SampleCount {
+  readonly k: number;
+  readonly source: 'measured' | 'budget';
+  /** The planner's LLM calls per step that k was matched to. */
+  readonly plannerCallsPerStep: number;
+}
+
 export interface EvalRun extends RunRecord {
   readonly judged: readonly JudgedStep[];
   /** With --judge llm: actions the judge model read, and how many of them it read as the rule judge does. */
@@ -69,6 +83,8 @@ export interface EvalRun extends RunRecord {
   readonly report: string;
   readonly wallMs: number;
   readonly error?: string;
+  /** Self-consistency only. */
+  readonly samples?: SampleCount;
 }
 
 /** Replays one case folder (the composition root wires it to the same session as `ira replay`). */
@@ -122,9 +138,45 @@ interface RunContext {
   readonly deps: EvalDeps;
   readonly config: Config;
   readonly maxSteps: number;
+  /** The planner's LLM calls per step per seed and case, as measured by the ira runs so far (`${seed}/${case}`). */
+  readonly plannerCalls: Map<string, number>;
+  /** The planner's call budget per step under this eval's budget (plannerCallBudget). */
+  readonly budgetCallsPerStep: number;
 }
 
-async function replayModel(context: RunContext, method: ModelMethod, seed: number, item: EvalCase, judge: LiveJudge, label: string) {
+/**
+ * k for self-consistency: the planner's measured calls per step on the same seed and case when this eval ran ira
+ * first, otherwise the planner's call budget per step (self-consistency-step.ts), less the baseline's two own calls.
+ */
+export function sampleCount(measuredCallsPerStep: number | undefined, budgetCallsPerStep: number): SampleCount {
+  const measured = measuredCallsPerStep !== undefined && measuredCallsPerStep > 0;
+  const plannerCallsPerStep = measured ? measuredCallsPerStep : budgetCallsPerStep;
+  return { k: matchedSamples(plannerCallsPerStep), source: measured ? 'measured' : 'budget', plannerCallsPerStep };
+}
+
+/** The planner's call budget per step with the eval's budget over the configuration (as replay-session resolves it). */
+export function budgetCallsPerStep(config: Config, budget: BudgetOverrides): number {
+  return plannerCallBudget({
+    candidates: budget.candidates ?? config.agent.candidates,
+    rollouts: budget.rollouts ?? config.agent.rollouts,
+    depth: budget.depth ?? config.agent.depth,
+    budgets: { maxLlmCalls: budget.maxLlmCallsPerStep ?? config.agent.maxLlmCallsPerStep },
+  });
+}
+
+/** ira before self-consistency, so that k can be measured; otherwise the order asked for. */
+export function orderMethods(methods: readonly EvalMethod[]): EvalMethod[] {
+  const ordered = [...methods];
+  const planner = ordered.indexOf('ira');
+  const sampled = ordered.indexOf('self-consistency');
+  if (planner > sampled && sampled >= 0) {
+    ordered.splice(sampled, 1);
+    ordered.splice(ordered.indexOf('ira') + 1, 0, 'self-consistency');
+  }
+  return ordered;
+}
+
+async function replayModel(context: RunContext, method: ModelMethod, seed: number, item: EvalCase, judge: LiveJudge, label: string, samples?: SampleCount) {
   const { options, deps } = context;
   const llm = deps.llm;
   if (llm === undefined) throw new Error(`method ${method} needs a model and none was given`);
@@ -137,7 +189,7 @@ async function replayModel(context: RunContext, method: ModelMethod, seed: numbe
   const budget = { ...options.budget, maxSteps: context.maxSteps };
   const result = await deps.replay(
     item.folder,
-    { outDir, toElasticsearch: false, budget, ...methodSettings(method), seed, maxIncidents: 1, stopRule: judge.stopRule },
+    { outDir, toElasticsearch: false, budget, ...methodSettings(method), seed, maxIncidents: 1, stopRule: judge.stopRule, ...(samples === undefined ? {} : { samples: samples.k }) },
     { progress, logger: deps.logger, signal: deps.signal, llm },
   );
   return { report: result.written.html, incident: result.report.incidents[0] };
@@ -158,8 +210,9 @@ async function runOne(context: RunContext, method: EvalMethod, seed: number, ite
   let trace: EvalTrace = { ...emptyTrace(), evidenceEntities: evidenceEntities(alerts) };
   let error: string | undefined;
   let report = '';
+  const samples = method === 'self-consistency' ? sampleCount(context.plannerCalls.get(`${seed}/${item.id}`), context.budgetCallsPerStep) : undefined;
   try {
-    const result = isPolicy(method) ? await playPolicy(context, method, item, alerts, judge) : await replayModel(context, method, seed, item, judge, label);
+    const result = isPolicy(method) ? await playPolicy(context, method, item, alerts, judge) : await replayModel(context, method, seed, item, judge, label, samples);
     report = result.report;
     if (result.incident !== undefined) {
       trace = traceOf(result.incident, alerts);
@@ -173,16 +226,19 @@ async function runOne(context: RunContext, method: EvalMethod, seed: number, ite
   // Steps the stop rule did not see (a step that failed after its recommendation was written) are judged here.
   for (const step of trace.steps.slice(judge.verdicts.length)) await judge.observe(step);
   const judged = judge.verdicts.slice(0, trace.steps.length);
+  const metrics = runMetrics(trace, item.truth, judged, context.maxSteps);
+  if (method === 'ira' && error === undefined) context.plannerCalls.set(`${seed}/${item.id}`, metrics.llmCallsPerStep);
   return {
     method,
     seed,
     incidentId: item.id,
-    metrics: runMetrics(trace, item.truth, judged, context.maxSteps),
+    metrics,
     judged,
     ...(options.judge === 'llm' ? { judgeAgreement: judge.agreement() } : {}),
     report,
     wallMs: Date.now() - started,
     ...(error === undefined ? {} : { error }),
+    ...(samples === undefined ? {} : { samples }),
   };
 }
 
@@ -190,13 +246,16 @@ async function runOne(context: RunContext, method: EvalMethod, seed: number, ite
 export async function runEval(config: Config, options: EvalOptions, deps: EvalDeps): Promise<EvalRun[]> {
   const runs: EvalRun[] = [];
   const total = options.methods.length * options.seeds.length * options.cases.length;
-  const plan = options.seeds.flatMap((seed) => options.methods.flatMap((method) => options.cases.map((item) => ({ seed, method, item }))));
+  const methods = orderMethods(options.methods);
+  const plan = options.seeds.flatMap((seed) => methods.flatMap((method) => options.cases.map((item) => ({ seed, method, item }))));
+  const maxSteps = options.budget.maxSteps ?? T_MAX;
+  const context: RunContext = { options, deps, config, maxSteps, plannerCalls: new Map(), budgetCallsPerStep: budgetCallsPerStep(config, options.budget) };
   try {
     for (const { seed, method, item } of plan) {
       if (deps.signal.aborted) break;
       const label = `[${runs.length + 1}/${total}] ${method} seed ${seed} ${item.id}`;
       deps.progress.note(label);
-      const run = await runOne({ options, deps, config, maxSteps: options.budget.maxSteps ?? T_MAX }, method, seed, item, label);
+      const run = await runOne(context, method, seed, item, label);
       // A run cut short by the abort is incomplete: it is not scored.
       if (!deps.signal.aborted) runs.push(run);
     }

@@ -28,13 +28,15 @@ function f(value: number, digits = 2): string {
 
 function runRows(runs: readonly EvalRun[]): string[] {
   const lines = [
-    '| method | seed | case | recovered | recovery time | minimum | steps | actions | ineffective | unnecessary | abstained | tactic P/R | technique P/R | error |',
+    '| method | seed | case | recovered | recovery time | minimum | steps | actions | ineffective | unnecessary | abstained | tactic P/R | technique P/R | notes |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const run of runs) {
     const m = run.metrics;
+    const k = run.samples === undefined ? '' : `k = ${run.samples.k} (${run.samples.source}, planner ${run.samples.plannerCallsPerStep.toFixed(1)} calls/step)`;
+    const notes = [k, run.error ?? ''].filter((note) => note !== '').join('; ');
     lines.push(
-      `| ${run.method} | ${run.seed} | ${run.incidentId} | ${m.incident ? (m.recovered ? 'yes' : 'no') : m.failed ? 'FP case, acted' : 'FP case, handled'} | ${m.recoveryTime} | ${m.minimum} | ${m.steps} | ${m.actions} | ${m.ineffective} | ${m.unnecessary} | ${m.abstentions} | ${f(m.tactics.precision)}/${f(m.tactics.recall)} | ${f(m.techniques.precision)}/${f(m.techniques.recall)} | ${escapeCell(run.error ?? '')} |`,
+      `| ${run.method} | ${run.seed} | ${run.incidentId} | ${m.incident ? (m.recovered ? 'yes' : 'no') : m.failed ? 'FP case, acted' : 'FP case, handled'} | ${m.recoveryTime} | ${m.minimum} | ${m.steps} | ${m.actions} | ${m.ineffective} | ${m.unnecessary} | ${m.abstentions} | ${f(m.tactics.precision)}/${f(m.tactics.recall)} | ${f(m.techniques.precision)}/${f(m.techniques.recall)} | ${escapeCell(notes)} |`,
     );
   }
   return lines;

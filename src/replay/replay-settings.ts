@@ -12,7 +12,12 @@ export interface BudgetOverrides {
   readonly evidenceChars?: number;
 }
 
-export type Method = 'planner' | 'direct';
+export type Method = 'planner' | 'direct' | 'self-consistency';
+
+/** The recommendation's `mode`: the planner's, or 'direct' for both baselines (neither plans). */
+export function recommendationMode(method: Method): 'planner' | 'direct' {
+  return method === 'planner' ? 'planner' : 'direct';
+}
 export type Features = NonNullable<AgentConfigInput['features']>;
 
 export interface SessionSettings {
@@ -24,6 +29,8 @@ export interface SessionSettings {
   readonly features?: Features;
   readonly maxIncidents?: number;
   readonly seed?: number;
+  /** Self-consistency only: action samples per step (k); default the planner's call budget (self-consistency-step.ts). */
+  readonly samples?: number;
   /** When an incident's replay ends (default: the agent's own stop, see run-incident.ts); `ira eval` stops on its judge. */
   readonly stopRule?: StopRule;
 }

@@ -1,20 +1,69 @@
 import type { AgentConfig } from './agent-config';
 import { beginStep } from './build-step-context';
-import { fitEvidence } from './prompt-fit';
-import { conclude, initialDraft } from './act';
-import type { AgentDeps } from './context';
+import { conclude, initialDraft, type Draft } from './act';
+import type { AgentDeps, StepContext } from './context';
 import { checkEntities } from './entity-guard';
-import { historyLines } from './prompt-values';
+import { historyLines, type HistoryLine } from './prompt-values';
 import { isTerminal } from './recovery-state';
-import type { AgentState, StepInput, StepOutcome } from './types';
-import { predictState, proposeAction } from './world-model';
+import { perceiveStep } from './step';
+import type { AgentState, CandidateReport, StepInput, StepOutcome } from './types';
+import { predictState, proposeAction, type PlanView, type ProposedAction } from './world-model';
 
 /**
- * The "direct" baseline for the evaluation: one action call per step with the same prompt, evidence and history,
- * then one state-prediction call to advance the state the same way the planner commits. No perception, no
- * conjecture test, no planning, and the guards only report (the candidate's verdict is recorded, not enforced),
- * so the baseline shows what the model does on its own.
+ * The "direct" baseline for the evaluation, on equal terms with the planner: the same incident-analysis call
+ * (perceiveStep, so it stops with "no incident" — or an abstention for the analyst — exactly as the planner does),
+ * then one action call with the same prompt, evidence and history, then one state-prediction call to advance the
+ * state the way the planner commits. No conjecture, no planning, and the guards only report (the candidate's verdict
+ * is recorded, not enforced), so the baseline shows what the model does on its own.
  */
+export type BaselineStart =
+  | { readonly outcome: StepOutcome }
+  | { readonly context: StepContext; readonly draft: Draft; readonly view: PlanView; readonly history: readonly HistoryLine[] };
+
+/** What every baseline does before it chooses an action: begin the step, fit its prompts, perceive. */
+export async function beginBaselineStep(
+  state: AgentState,
+  input: StepInput,
+  deps: AgentDeps,
+  config: AgentConfig,
+  signal: AbortSignal,
+): Promise<BaselineStart> {
+  const { context, base } = beginStep(state, input, deps, config, signal);
+  const start = initialDraft(base);
+  if (isTerminal(start.current)) {
+    return { outcome: conclude(context, start, { kind: 'abstain', code: 'recovered', reason: 'all six recovery stages are done' }, 'direct') };
+  }
+  const perceived = await perceiveStep(context, start, input);
+  if ('stop' in perceived) return { outcome: conclude(context, perceived.draft, perceived.stop, 'direct') };
+  const { draft } = perceived;
+  const view: PlanView = { description: draft.analysis?.description ?? '', conjecture: draft.conjecture };
+  return { context, draft, view, history: historyLines(draft.base.history) };
+}
+
+/** The chosen action as a candidate whose guard verdict is reported, not enforced. */
+export function reportedCandidate(context: StepContext, proposed: ProposedAction): CandidateReport {
+  return { ...proposed, q: null, rollouts: [], unfinishedRollouts: 0, guard: checkEntities(proposed.action, context.guardEvidence) };
+}
+
+/** Commits `chosen` the way the planner does: one state prediction from the reserve, then the recommendation. */
+export async function commitBaseline(
+  start: Exclude<BaselineStart, { readonly outcome: StepOutcome }>,
+  chosen: ProposedAction,
+  candidates: readonly CandidateReport[],
+  notes: readonly string[],
+): Promise<StepOutcome> {
+  const { context, draft, view, history } = start;
+  const committed = await predictState(context, view, draft.current, chosen.action, history, 'commit', true);
+  const unpredicted = committed.ok ? [] : [`next state not predicted (${committed.message}); kept the current state`];
+  return conclude(
+    context,
+    { ...draft, candidates: [...candidates], notes: [...draft.notes, ...notes, ...unpredicted] },
+    { kind: 'act', action: chosen.action },
+    'direct',
+    committed.ok ? committed.value : null,
+  );
+}
+
 export async function runDirectStep(
   state: AgentState,
   input: StepInput,
@@ -22,33 +71,13 @@ export async function runDirectStep(
   config: AgentConfig,
   signal: AbortSignal,
 ): Promise<StepOutcome> {
-  const { context: begun, base } = beginStep(state, input, deps, config, signal);
-  const context = fitEvidence(begun);
-  const draft = initialDraft(base);
-  if (isTerminal(draft.current)) {
-    return conclude(context, draft, { kind: 'abstain', code: 'recovered', reason: 'all six recovery stages are done' }, 'direct');
-  }
-  const view = { description: base.analysis?.description ?? 'Not analysed (direct baseline).', conjecture: base.conjecture };
-  const history = historyLines(base.history);
+  const start = await beginBaselineStep(state, input, deps, config, signal);
+  if ('outcome' in start) return start.outcome;
+  const { context, draft, view, history } = start;
   const proposed = await proposeAction(context, view, draft.current, history, 'direct', 'direct-plan');
   if (!proposed.ok) {
     const code = proposed.reason === 'budget' ? 'budget' : 'invalid-answer';
     return conclude(context, draft, { kind: 'abstain', code, reason: `no action: ${proposed.message}` }, 'direct');
   }
-  const candidate = {
-    ...proposed.value,
-    q: null,
-    rollouts: [],
-    unfinishedRollouts: 0,
-    guard: checkEntities(proposed.value.action, context.guardEvidence),
-  };
-  const committed = await predictState(context, view, draft.current, proposed.value.action, history, 'commit', true);
-  const notes = committed.ok ? [] : [`next state not predicted (${committed.message}); kept the current state`];
-  return conclude(
-    context,
-    { ...draft, candidates: [candidate], notes },
-    { kind: 'act', action: proposed.value.action },
-    'direct',
-    committed.ok ? committed.value : null,
-  );
+  return commitBaseline(start, proposed.value, [reportedCandidate(context, proposed.value)], []);
 }

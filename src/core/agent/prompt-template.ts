@@ -46,7 +46,8 @@ export const HeadSections: Readonly<Record<PromptRole, readonly HeadValue[]>> = 
 export const SharedPlaceholders = { allowed: [...common, ...HeadValues], required: ['system', 'evidence'] } as const;
 export const PromptPlaceholders: Readonly<Record<PromptRole, { allowed: readonly string[]; required: readonly string[] }>> = {
   'incident-analysis': { allowed: [...common, 'state', 'history'], required: ['state'] },
-  'state-prediction': { allowed: [...common, 'state', 'history', 'action'], required: ['state', 'action'] },
+  // `effects`: what each action kind achieves (action-effects.ts), the definition the evaluator's judge uses too.
+  'state-prediction': { allowed: [...common, 'state', 'history', 'action', 'effects'], required: ['state', 'action', 'effects'] },
   'action-generation': { allowed: [...common, 'state', 'history'], required: ['state', 'history'] },
   'conjecture-test': { allowed: [...common, 'tactic', 'signatureFormat'], required: ['tactic'] },
   'conjecture-revision': { allowed: [...common, 'failed', 'observed'], required: ['failed', 'observed'] },

@@ -21,9 +21,10 @@ import { predictState, type PlanView } from './world-model';
  */
 const abstain = (code: AbstainCode, reason: string): Decision => ({ kind: 'abstain', code, reason });
 
-type Perceived = { draft: Draft; answer: IncidentAnswer | null } | { draft: Draft; stop: Decision };
+export type Perceived = { draft: Draft; answer: IncidentAnswer | null } | { draft: Draft; stop: Decision };
 
-async function perceiveStep(context: StepContext, draft: Draft, input: StepInput): Promise<Perceived> {
+/** Perception as every model method runs it (the planner, and the baselines on equal terms): the analysis call and its stops. */
+export async function perceiveStep(context: StepContext, draft: Draft, input: StepInput): Promise<Perceived> {
   const feedback = (input.feedback?.length ?? 0) > 0;
   const fresh = input.alerts.length > 0 || feedback;
   if (!fresh && draft.analysis !== null) {

@@ -1,4 +1,5 @@
 import type { ResponseAction } from './action';
+import { actionEffectsText } from './action-effects';
 import { ActionAnswer, StateAnswer } from './answers';
 import { ask, type AskResult } from './ask-model';
 import { messagesFor, type StepContext } from './context';
@@ -63,6 +64,8 @@ export async function predictState(
     state: stateText(state),
     history: historyData(history, context.config.historyItems),
     action: actionText(action),
+    // Static, so it sits in the role's part without breaking the shared head; the judge reads the same table.
+    effects: actionEffectsText(),
   });
   const answer = await ask(context, {
     purpose: 'predict-state',

@@ -1,4 +1,3 @@
-import { runDirectStep } from '../../../src/core/agent/direct-step';
 import { runAgentStep } from '../../../src/core/agent/step';
 import { Recommendation, initialAgentState } from '../../../src/core/agent/types';
 import { FakeLlm, INVALID, userOf } from './support/fake-llm';
@@ -75,21 +74,5 @@ describe('runAgentStep: perception', () => {
     expect(second.state.history[0]).toMatchObject({ step: 0, outcome: 'rejected', note: 'web-01 cannot go offline during sales' });
     const perceiveCall = llm.calls.filter((call) => call.purpose === 'perceive').at(-1);
     expect(userOf(perceiveCall!)).toMatch(/<<<FEEDBACK id=[0-9a-f]{12}>>>\n\{"step":0,"outcome":"rejected","note":"web-01 cannot go offline during sales"\}/);
-  });
-});
-
-describe('runDirectStep (baseline)', () => {
-  it('makes one action call and one state call, with no perception, conjecture or rollouts', async () => {
-    const unseen = act('block-ip', ['198.51.100.1'], 'Block 198.51.100.1.');
-    const llm = new FakeLlm(world({ candidates: [unseen] }));
-    const outcome = await runDirectStep(initialAgentState('inc-d1'), { alerts: bruteForceAlerts() }, makeDeps(llm), makeConfig(), signal());
-    expect(llm.calls.map((call) => call.purpose)).toEqual(['direct-plan', 'predict-state']);
-    const recommendation = Recommendation.parse(outcome.recommendation);
-    expect(recommendation.mode).toBe('direct');
-    expect(recommendation.decision).toEqual({ kind: 'act', action: unseen });
-    // The guard only reports in the baseline.
-    expect(recommendation.candidates[0]?.guard.verdict).toBe('reject');
-    expect(recommendation.predictedState.contained).toBe(true);
-    expect(outcome.state.history).toHaveLength(1);
   });
 });

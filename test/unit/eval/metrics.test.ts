@@ -15,9 +15,11 @@ import { ScriptedLlm } from '../../doubles/scripted-llm';
 
 /**
  * End to end on a case whose metrics are worked out by hand: the bundled Weak-Credential-3 incident (its real alerts
- * and ground truth), replayed with the direct baseline (runDirectStep: one action call and one state call per step)
- * over a scripted model. The script:
+ * and ground truth), replayed with the direct baseline over a scripted model. runDirectStep makes the planner's
+ * incident-analysis call when there is new evidence (step 0: every alert arrives at once; later steps bring none, so
+ * the analysis is kept), then one action call and one state call per step. The script:
  *
+ *   step 0  analysis: an incident (no stages done, no entities named)
  *   step 0  block-ip [10.0.1.11]            → cuts off the only attacker: contained on every host → effective, cost 1
  *   step 1  analyse [10.0.2.11]             → meets assessed@10.0.2.11 (not .12, .13)         → effective, cost 1
  *   step 2  block-ip [10.0.1.11] again      → contained already holds                         → unnecessary, cost 2
@@ -35,17 +37,28 @@ import { ScriptedLlm } from '../../doubles/scripted-llm';
  *                                                                           → grounded = 2/4 = 0.5
  *   hosts named {10.0.1.11, 10.0.2.11, 10.0.2.99}; in the ground truth: 2    → target precision = 2/3
  *   recovery targets {10.0.2.11, .12, .13}; named by an effective action: 10.0.2.11 → coverage = 1/3
- *   LLM: 2 calls per step, 100 + 20 tokens each (scripted usage)            → 2 calls and 240 tokens per step
+ *   LLM: 1 analysis + 5 × 2 = 11 calls over 5 steps, 100 + 20 tokens each   → 11/5 = 2.2 calls and
+ *        11 × 120 / 5 = 264 tokens per step
  */
 const incidentFolder = join(__dirname, '..', '..', '..', 'datasets', 'digital-twin', 'weak-credential-3');
 
 const action = (kind: string, targets: string[], description: string) => ({ reasoning: 'scripted', kind, targets, description });
+const analysis = {
+  reasoning: 'scripted',
+  incident: true,
+  description: 'SSH brute force from 10.0.1.11 against the SSH servers.',
+  tactics: [],
+  techniques: [],
+  entities: { attackers: [], systems: [], targets: [] },
+  state: { contained: false, assessed: false, preserved: false, evicted: false, hardened: false, restored: false },
+};
 const noProgress = { reasoning: 'scripted', contained: false, assessed: false, preserved: false, evicted: false, hardened: false, restored: false };
 
 describe('metrics of a scripted direct-baseline replay (hand-computed)', () => {
   it('matches the figures worked out in the comment above', async () => {
     const llm = ScriptedLlm.keyed(
       {
+        perceive: [analysis],
         'direct-plan': [
           action('block-ip', ['10.0.1.11'], 'Block all traffic from the attacker 10.0.1.11 at the gateway firewall'),
           action('analyse', ['10.0.2.11'], 'Review the SSH authentication log of 10.0.2.11 for the brute force'),
@@ -104,8 +117,8 @@ describe('metrics of a scripted direct-baseline replay (hand-computed)', () => {
       entityGrounding: 0.5,
       falsePositiveHandled: null,
       missedIncident: false,
-      llmCallsPerStep: 2,
-      tokensPerStep: 240,
+      llmCallsPerStep: (1 + 5 * 2) / 5,
+      tokensPerStep: ((1 + 5 * 2) * (100 + 20)) / 5,
     });
     expect(metrics.targetPrecision).toBeCloseTo(2 / 3, 10);
     expect(metrics.recoveryTargetCoverage).toBeCloseTo(1 / 3, 10);
