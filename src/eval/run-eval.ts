@@ -117,7 +117,7 @@ function modelReader(item: EvalCase, judge: LlmPort, deps: EvalDeps, seed: numbe
   return async (action, before) => {
     const answer = await judge.complete({
       purpose: 'judge',
-      messages: judgeMessages(item.truth, before.stages, action),
+      messages: judgeMessages(item.truth, before, action),
       schema: JudgeAnswer,
       temperature: 0,
       topP: 1,
