@@ -1,29 +1,40 @@
 /**
- * Agent bench (`npm run bench:agent`): what one decision costs on a real model, planner against the direct baseline.
- * Input: the Snort alerts of the ESORICS'26 digital-twin incident (normalised) and its system description. Three
- * variants, interleaved A B C A B C … in one process so machine noise falls on all of them:
- *   direct      runDirectStep: one action call plus the commit's state prediction;
- *   planner-seq runAgentStep with rolloutConcurrency = 1;
- *   planner-par runAgentStep with rolloutConcurrency = --concurrency (IRA_AGENT_ROLLOUT_CONCURRENCY, else N·M).
- * Per decision: LLM calls, prompt/completion tokens, wall time, the decision. Then medians and ratios.
- * Model: loadConfig(process.env); when unset, Ollama at http://127.0.0.1:21434 with ira-smollm2:135m (the test
- * service: bash scripts/services.sh up ollama && bash scripts/ollama.sh import-model).
- * Flags: --candidates N (2) --rollouts M (2) --depth H (2) --repeat K (2) --concurrency C --alerts A (all)
- *        --seed S (IRA_LLM_SEED) --timeout-ms T (IRA_AGENT_STEP_TIMEOUT_MS, per decision) --threads T (Ollama
- *        num_thread per request; the model's default otherwise) --keep-cache (no unload between decisions) --json
+ * Agent bench (`npm run bench:agent`): what one decision costs on a real model, every token accounted. Input: the
+ * Snort alerts of the ESORICS'26 digital-twin incident (normalised) and its system description. Three variants on
+ * the same model, interleaved A B C A B C … in one process so machine noise falls on all of them:
+ *   direct            runDirectStep: the analysis call, one action call, the commit's state prediction;
+ *   planner           runAgentStep, prompts sharing their prefix (one nonce per incident) and the model reusing it;
+ *   planner-no-reuse  the same planner with prefix reuse off: the embedded adapter evaluates every prompt from an
+ *                     empty sequence (EmbeddedLlmOptions.reusePrefix false); on Ollama every call gets a fresh nonce
+ *                     at the head of its first message, so the server's prompt cache cannot match it.
+ * Per decision: LLM calls, prompt tokens sent, prompt tokens evaluated (cache hits excluded), completion tokens, wall
+ * time, the decision. A decision cut by an error still reports what it spent (the step's onUsage readings).
+ * Model: loadConfig(process.env); when unset, the embedded SmolLM2-135M (IRA_EMBEDDED_MODEL_PATH, else the model
+ * cache: `ira model pull`). Ollama (IRA_LLM_PROVIDER=ollama) works too but does not say how many prompt tokens it took
+ * from its cache, so its evaluated count is null.
+ * Each embedded decision gets a fresh adapter (its model loaded and warmed up outside the timing), so no decision
+ * finds another's prompt in the cache; Ollama is unloaded between decisions unless --keep-cache.
+ * Flags: --candidates N (2) --rollouts M (1) --depth H (2) --repeat K (1) --alerts A (all) --seed S (IRA_LLM_SEED)
+ *        --timeout-ms T (per decision, 480000) --threads T (IRA_LLM_THREADS) --keep-cache --json
+ * `--json` prints {"variants":[{"name","calls","promptTokens","evaluatedPromptTokens","completionTokens","wallMs",…}],
+ * "aims":…,"decisions":[…],"meta":…}; with --repeat > 1 a variant's figures are medians per decision.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createLlm, type ClosableLlm } from '../src/adapters/llm/create-llm';
-import { createOllamaLlm } from '../src/adapters/llm/ollama-llm';
+import { EmbeddedLlm } from '../src/adapters/llm/embedded-llm';
+import { resolveModelPath } from '../src/adapters/model/resolve-model-path';
 import { loadPromptSet } from '../src/adapters/prompts/load-prompts';
 import { loadConfig, type Config } from '../src/config';
 import { agentConfigFromSettings, initialAgentState, runAgentStep, runDirectStep, type AgentConfig, type AgentDeps, type PromptSet } from '../src/core/agent';
+import { interruptionRecorder } from '../src/core/agent/interrupted';
 import { normalizeAlert } from '../src/core/alert/normalize';
 import type { NormalizedAlert } from '../src/core/alert/schema';
+import type { LlmPort, LlmRequest } from '../src/core/ports/llm';
 import { seededRandom } from '../src/replay/rng';
 
 const ROOT = join(__dirname, '..');
@@ -31,15 +42,14 @@ const LOGS = join(ROOT, 'test', 'fixtures', 'alerts', 'snort', 'esorics26-digita
 // logs.txt is the 2026-06-10 weak-credential run; its own system description goes with it.
 const SYSTEM = join(ROOT, 'datasets', 'digital-twin', 'weak-credential-3', 'system.txt');
 
-type Variant = 'direct' | 'planner-seq' | 'planner-par';
-const VARIANTS: readonly Variant[] = ['direct', 'planner-seq', 'planner-par'];
+const VARIANTS = ['direct', 'planner', 'planner-no-reuse'] as const;
+type Variant = (typeof VARIANTS)[number];
 
 interface Options {
   candidates: number;
   rollouts: number;
   depth: number;
   repeat: number;
-  concurrency: number;
   alerts: number | null;
   threads: number | null;
   keepCache: boolean;
@@ -50,10 +60,11 @@ interface Options {
 
 interface Row {
   round: number;
-  variant: Variant;
-  concurrency: number;
-  llmCalls: number;
+  name: Variant;
+  calls: number;
   promptTokens: number;
+  /** Null where the server does not say (Ollama). */
+  evaluatedPromptTokens: number | null;
   completionTokens: number;
   wallMs: number;
   decision: string;
@@ -75,36 +86,32 @@ function parseOptions(argv: string[], config: Config): Options {
     strict: true,
     options: {
       candidates: { type: 'string' }, rollouts: { type: 'string' }, depth: { type: 'string' }, repeat: { type: 'string' },
-      concurrency: { type: 'string' }, alerts: { type: 'string' }, seed: { type: 'string' }, 'timeout-ms': { type: 'string' },
-      threads: { type: 'string' }, 'keep-cache': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
+      alerts: { type: 'string' }, seed: { type: 'string' }, 'timeout-ms': { type: 'string' }, threads: { type: 'string' },
+      'keep-cache': { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     },
   });
-  const candidates = positive('candidates', values.candidates, 2);
-  const rollouts = positive('rollouts', values.rollouts, 2);
-  const fromEnv = process.env.IRA_AGENT_ROLLOUT_CONCURRENCY;
   return {
-    candidates,
-    rollouts,
+    candidates: positive('candidates', values.candidates, 2),
+    rollouts: positive('rollouts', values.rollouts, 1),
     depth: positive('depth', values.depth, 2),
-    repeat: positive('repeat', values.repeat, 2),
-    concurrency: positive('concurrency', values.concurrency ?? fromEnv, candidates * rollouts),
+    repeat: positive('repeat', values.repeat, 1),
     alerts: values.alerts === undefined ? null : positive('alerts', values.alerts, 1),
-    threads: values.threads === undefined ? null : positive('threads', values.threads, 1),
+    threads: values.threads === undefined ? (config.llm.threads ?? null) : positive('threads', values.threads, 1),
     keepCache: values['keep-cache'],
     seed: values.seed === undefined ? config.llm.seed : positive('seed', values.seed, 0, 0),
-    timeoutMs: positive('timeout-ms', values['timeout-ms'], config.agent.stepTimeoutMs),
+    timeoutMs: positive('timeout-ms', values['timeout-ms'], 480_000),
     json: values.json,
   };
 }
 
-/** The environment wins; without it the bench runs on the project's test Ollama and its pinned small model. */
+/** The environment wins; without it the bench runs on the embedded SmolLM2 (the only adapter that counts cache hits). */
 function benchConfig(): Config {
   const fromEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('IRA_')));
   return loadConfig({
-    IRA_LLM_PROVIDER: 'ollama',
+    IRA_LLM_PROVIDER: 'embedded',
     IRA_OLLAMA_HOST: 'http://127.0.0.1:21434',
     IRA_OLLAMA_MODEL: 'ira-smollm2:135m',
+    ...(process.env.IRA_LLM_PROVIDER === 'ollama' ? { IRA_LLM_PROFILE: 'smollm2' } : {}),
     // Calls queue behind each other on a busy CPU; a per-call timeout that fires only causes a retry of the same work.
     IRA_LLM_TIMEOUT_MS: '600000',
     ...fromEnv,
@@ -121,32 +128,23 @@ function loadInput(limit: number | null): { alerts: NormalizedAlert[]; system: s
   return { alerts, system: readFileSync(SYSTEM, 'utf8').trim(), systemPath: SYSTEM.slice(ROOT.length + 1) };
 }
 
-async function checkOllama(config: Config): Promise<string> {
-  if (config.llm.provider !== 'ollama') return `embedded (${config.llm.embedded.modelPath ?? 'resolved model'})`;
+async function describeModel(config: Config, modelPath: string | null): Promise<string> {
+  if (config.llm.provider !== 'ollama') return `embedded ${modelPath ?? '?'}, ${config.llm.threads ?? 'default'} thread(s), context ${config.llm.contextSize}`;
   const { host, model } = config.llm.ollama;
   const tags = await fetch(`${host}/api/tags`, { signal: AbortSignal.timeout(5000) })
     .then((response) => response.json() as Promise<{ models?: { name: string }[] }>)
     .catch((error: unknown) => {
       throw new Error(`Ollama at ${host} does not answer (${String(error)}): bash scripts/services.sh up ollama`);
     });
-  if (!(tags.models ?? []).some((entry) => entry.name === model)) {
-    throw new Error(`Ollama at ${host} does not serve ${model}: bash scripts/ollama.sh import-model`);
-  }
+  if (!(tags.models ?? []).some((entry) => entry.name === model)) throw new Error(`Ollama at ${host} does not serve ${model}: bash scripts/ollama.sh import-model`);
   const version = await fetch(`${host}/api/version`).then((response) => response.json() as Promise<{ version?: string }>);
   return `Ollama ${version.version ?? '?'} at ${host}, model ${model}`;
 }
 
-function agentConfig(config: Config, options: Options, concurrency: number, seed: number): AgentConfig {
+function agentConfig(config: Config, options: Options): AgentConfig {
   return agentConfigFromSettings(
-    {
-      ...config.agent,
-      candidates: options.candidates,
-      rollouts: options.rollouts,
-      depth: options.depth,
-      rolloutConcurrency: concurrency,
-      stepTimeoutMs: options.timeoutMs,
-    },
-    { ...config.llm, seed },
+    { ...config.agent, candidates: options.candidates, rollouts: options.rollouts, depth: options.depth, stepTimeoutMs: options.timeoutMs },
+    { ...config.llm, seed: options.seed },
   );
 }
 
@@ -160,45 +158,67 @@ function describeDecision(decision: { kind: 'act'; action: { kind: string } } | 
 }
 
 interface Bench {
-  readonly llm: ClosableLlm;
   readonly config: Config;
   readonly options: Options;
   readonly input: ReturnType<typeof loadInput>;
   readonly prompts: PromptSet;
-  readonly seed: number;
+  readonly modelPath: string | null;
+  /** Ollama only: one adapter for every decision. */
+  readonly shared: ClosableLlm | null;
   readonly stop: AbortSignal;
 }
 
-/** The configured adapter; `--threads` sets Ollama's num_thread per request (an adapter option config lacks). */
-async function openLlm(config: Config, threads: number | null, signal: AbortSignal): Promise<ClosableLlm> {
-  if (threads === null) return createLlm(config.llm, { signal });
-  if (config.llm.provider !== 'ollama') throw new Error('--threads applies to the Ollama provider only');
-  const ollama = createOllamaLlm(config.llm, undefined, { threads });
-  return { model: ollama.model, complete: (request) => ollama.complete(request), close: () => Promise.resolve() };
+/** Ollama's planner-no-reuse: a fresh nonce heads each call's first message, so no cached prefix matches. */
+function freshNoncePerCall(llm: ClosableLlm): ClosableLlm {
+  let calls = 0;
+  const nonce = (): string => `${Date.now().toString(36)}-${(calls++).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  return {
+    model: llm.model,
+    close: () => llm.close(),
+    complete: <T>(request: LlmRequest<T>) => {
+      const [first, ...rest] = request.messages;
+      const messages = first === undefined ? request.messages : [{ ...first, content: `call ${nonce()}\n${first.content}` }, ...rest];
+      return llm.complete({ ...request, messages });
+    },
+  };
 }
 
-/**
- * Empties Ollama's prompt cache by unloading the model (keep_alive 0), then reloads it with a tiny call: the variants
- * of a round send identical prompts, and the second must not find the first one's in the cache. Ollama only.
- */
-async function coldStart(bench: Bench): Promise<number> {
-  const { provider, ollama } = bench.config.llm;
-  if (provider === 'ollama' && !bench.options.keepCache) {
-    const request = { method: 'POST', headers: { 'content-type': 'application/json' }, signal: bench.stop };
-    await fetch(`${ollama.host}/api/generate`, { ...request, body: JSON.stringify({ model: ollama.model, keep_alive: 0 }) });
-    for (let wait = 0; wait < 100; wait++) {
-      const loaded = await fetch(`${ollama.host}/api/ps`, { signal: bench.stop }).then((response) => response.json() as Promise<{ models?: { name: string }[] }>);
-      if (!(loaded.models ?? []).some((entry) => entry.name === ollama.model)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+/** The adapter one decision runs on: embedded, a fresh one (reuse on or off); Ollama, the shared one, emptied. */
+async function adapterFor(bench: Bench, variant: Variant): Promise<{ llm: LlmPort; close: () => Promise<void>; warmMs: number }> {
+  const reuse = variant !== 'planner-no-reuse';
+  if (bench.shared === null) {
+    const { config } = bench;
+    const llm = new EmbeddedLlm({
+      modelPath: bench.modelPath ?? '',
+      contextSize: config.llm.contextSize,
+      timeoutMs: config.llm.timeoutMs,
+      ...(bench.options.threads === null ? {} : { threads: bench.options.threads }),
+      reusePrefix: reuse,
+    });
+    const warmMs = await warmUp(bench, llm);
+    return { llm, close: () => llm.close(), warmMs };
   }
-  return warmUp(bench);
+  if (!bench.options.keepCache) await unloadOllama(bench);
+  const warmMs = await warmUp(bench, bench.shared);
+  return { llm: reuse ? bench.shared : freshNoncePerCall(bench.shared), close: () => Promise.resolve(), warmMs };
 }
 
-/** One tiny untimed call so that loading the model into Ollama is not charged to the first measured variant. */
-async function warmUp(bench: Bench): Promise<number> {
+/** Empties Ollama's prompt cache by unloading the model (keep_alive 0). */
+async function unloadOllama(bench: Bench): Promise<void> {
+  const { ollama } = bench.config.llm;
+  const request = { method: 'POST', headers: { 'content-type': 'application/json' }, signal: bench.stop };
+  await fetch(`${ollama.host}/api/generate`, { ...request, body: JSON.stringify({ model: ollama.model, keep_alive: 0 }) });
+  for (let wait = 0; wait < 100; wait++) {
+    const loaded = await fetch(`${ollama.host}/api/ps`, { signal: bench.stop }).then((response) => response.json() as Promise<{ models?: { name: string }[] }>);
+    if (!(loaded.models ?? []).some((entry) => entry.name === ollama.model)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** One tiny untimed call so that loading the model is not charged to the decision. */
+async function warmUp(bench: Bench, llm: LlmPort): Promise<number> {
   const started = performance.now();
-  await bench.llm.complete({
+  await llm.complete({
     purpose: 'direct-plan',
     messages: [{ role: 'user', content: 'Reply with {"ok": true}.' }],
     schema: z.object({ ok: z.boolean() }),
@@ -213,34 +233,48 @@ async function warmUp(bench: Bench): Promise<number> {
 /** One decision on a fresh incident state; its own AbortController, cut at the per-decision timeout. */
 async function decide(bench: Bench, variant: Variant, round: number): Promise<Row> {
   const { options, input, stop } = bench;
-  const concurrency = variant === 'planner-par' ? options.concurrency : 1;
-  const settings = agentConfig(bench.config, options, concurrency, bench.seed);
-  // Same incident id and nonce stream for every variant of a round: identical prompts, so the greedy perception
+  const settings = agentConfig(bench.config, options);
+  const adapter = await adapterFor(bench, variant);
+  // Same incident id and nonce stream for every variant of a round: identical prompts, so the seeded analysis
   // answers the same and both planner variants take the same path (a 135M model's answer flips with the nonce).
-  const random = seededRandom(bench.seed * 1000 + round);
-  const deps: AgentDeps = { llm: bench.llm, prompts: bench.prompts, now: () => Date.now(), random };
+  const recorder = interruptionRecorder();
+  const deps: AgentDeps = {
+    llm: adapter.llm,
+    prompts: bench.prompts,
+    now: () => Date.now(),
+    random: seededRandom(options.seed * 1000 + round),
+    onUsage: recorder.onUsage,
+  };
   const state = initialAgentState(`bench-digital-twin-${round}`);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutError(options.timeoutMs)), options.timeoutMs);
   const onStop = (): void => controller.abort(stop.reason);
   stop.addEventListener('abort', onStop, { once: true });
   const step = variant === 'direct' ? runDirectStep : runAgentStep;
-  const base = { round, variant, concurrency };
+  const evaluated = (value: number | undefined, prompt: number): number | null => (bench.shared !== null ? null : (value ?? prompt));
   const started = performance.now();
   try {
     const outcome = await step(state, { alerts: input.alerts, systemDescription: input.system }, deps, settings, controller.signal);
     const { usage, decision, budgetExhausted } = outcome.recommendation;
-    const wallMs = Math.round(performance.now() - started);
-    const { llmCalls, promptTokens, completionTokens, callsByPurpose } = usage;
-    return { ...base, llmCalls, promptTokens, completionTokens, wallMs, decision: describeDecision(decision), callsByPurpose, budgetExhausted, error: null };
+    return {
+      round, name: variant, calls: usage.llmCalls, promptTokens: usage.promptTokens,
+      evaluatedPromptTokens: evaluated(usage.evaluatedPromptTokens, usage.promptTokens), completionTokens: usage.completionTokens,
+      wallMs: Math.round(performance.now() - started), decision: describeDecision(decision), callsByPurpose: usage.callsByPurpose, budgetExhausted, error: null,
+    };
   } catch (error) {
     if (stop.aborted) throw error;
-    const wallMs = Math.round(performance.now() - started);
-    const message = error instanceof Error ? error.message : String(error);
-    return { ...base, llmCalls: 0, promptTokens: 0, completionTokens: 0, wallMs, decision: 'error', callsByPurpose: {}, budgetExhausted: null, error: message };
+    // What the decision spent before it failed still counts.
+    const { usage } = recorder.reading();
+    return {
+      round, name: variant, calls: usage.llmCalls, promptTokens: usage.promptTokens,
+      evaluatedPromptTokens: evaluated(usage.evaluatedPromptTokens, usage.promptTokens), completionTokens: usage.completionTokens,
+      wallMs: Math.round(performance.now() - started), decision: 'error', callsByPurpose: usage.callsByPurpose, budgetExhausted: null,
+      error: error instanceof Error ? error.message : String(error),
+    };
   } finally {
     clearTimeout(timer);
     stop.removeEventListener('abort', onStop);
+    await adapter.close();
   }
 }
 
@@ -252,57 +286,69 @@ function median(values: readonly number[]): number {
 }
 
 interface VariantSummary {
-  variant: Variant;
-  concurrency: number;
+  name: Variant;
+  calls: number;
+  promptTokens: number;
+  evaluatedPromptTokens: number | null;
+  completionTokens: number;
+  wallMs: number;
   decisions: number;
   errors: number;
-  medianWallMs: number;
-  medianCalls: number;
-  medianPromptTokens: number;
-  medianCompletionTokens: number;
-  /** Wall time over calls per decision: comparable even when two decisions took different paths. */
-  medianMsPerCall: number;
   outcomes: string[];
 }
 
-function summarise(rows: readonly Row[], options: Options): VariantSummary[] {
-  return VARIANTS.map((variant) => {
-    const mine = rows.filter((row) => row.variant === variant && row.error === null);
+/** Per variant, per decision: the one decision, or the medians over rounds. Failed decisions count too (their spend). */
+function summarise(rows: readonly Row[]): VariantSummary[] {
+  return VARIANTS.map((name) => {
+    const mine = rows.filter((row) => row.name === name);
+    const evaluated = mine.map((row) => row.evaluatedPromptTokens);
     return {
-      variant,
-      concurrency: variant === 'planner-par' ? options.concurrency : 1,
+      name,
+      calls: median(mine.map((row) => row.calls)),
+      promptTokens: median(mine.map((row) => row.promptTokens)),
+      evaluatedPromptTokens: evaluated.some((value) => value === null) ? null : median(evaluated as number[]),
+      completionTokens: median(mine.map((row) => row.completionTokens)),
+      wallMs: median(mine.map((row) => row.wallMs)),
       decisions: mine.length,
-      errors: rows.filter((row) => row.variant === variant && row.error !== null).length,
-      medianWallMs: median(mine.map((row) => row.wallMs)),
-      medianCalls: median(mine.map((row) => row.llmCalls)),
-      medianPromptTokens: median(mine.map((row) => row.promptTokens)),
-      medianCompletionTokens: median(mine.map((row) => row.completionTokens)),
-      medianMsPerCall: median(mine.filter((row) => row.llmCalls > 0).map((row) => row.wallMs / row.llmCalls)),
-      outcomes: mine.map((row) => row.decision),
+      errors: mine.filter((row) => row.error !== null).length,
+      outcomes: mine.map((row) => row.error === null ? row.decision : `error: ${row.error}`),
     };
   });
 }
 
-function ratios(summary: readonly VariantSummary[]): Record<string, number> {
-  const [direct, seq, par] = summary;
-  if (direct === undefined || seq === undefined || par === undefined) return {};
-  const tokens = (entry: VariantSummary): number => entry.medianPromptTokens + entry.medianCompletionTokens;
+interface Aims {
+  /** planner's evaluated prompt tokens over planner-no-reuse's; aim ≤ 1/3. */
+  readonly evaluatedOverNoReuse: number | null;
+  readonly evaluatedAimMet: boolean | null;
+  /** planner's wall time over direct's; aim ≤ 3. */
+  readonly wallOverDirect: number;
+  readonly wallAimMet: boolean;
+  /** Same calls in planner and planner-no-reuse: they took the same path, so the token comparison is like for like. */
+  readonly samePath: boolean;
+}
+
+function aims(summary: readonly VariantSummary[]): Aims {
+  const find = (name: Variant): VariantSummary | undefined => summary.find((entry) => entry.name === name);
+  const direct = find('direct');
+  const planner = find('planner');
+  const noReuse = find('planner-no-reuse');
+  const ratio = planner?.evaluatedPromptTokens == null || noReuse?.evaluatedPromptTokens == null || noReuse.evaluatedPromptTokens === 0
+    ? null
+    : planner.evaluatedPromptTokens / noReuse.evaluatedPromptTokens;
+  const wall = (planner?.wallMs ?? Number.NaN) / (direct?.wallMs ?? Number.NaN);
   return {
-    plannerSeqOverDirectCalls: seq.medianCalls / direct.medianCalls,
-    plannerSeqOverDirectTokens: tokens(seq) / tokens(direct),
-    plannerSeqOverDirectTime: seq.medianWallMs / direct.medianWallMs,
-    plannerParOverDirectCalls: par.medianCalls / direct.medianCalls,
-    plannerParOverDirectTokens: tokens(par) / tokens(direct),
-    plannerParOverDirectTime: par.medianWallMs / direct.medianWallMs,
-    concurrencySpeedUp: seq.medianWallMs / par.medianWallMs,
-    concurrencySpeedUpPerCall: seq.medianMsPerCall / par.medianMsPerCall,
+    evaluatedOverNoReuse: ratio === null ? null : Number(ratio.toFixed(3)),
+    evaluatedAimMet: ratio === null ? null : ratio <= 1 / 3,
+    wallOverDirect: Number(wall.toFixed(2)),
+    wallAimMet: wall <= 3,
+    samePath: planner !== undefined && noReuse !== undefined && planner.calls === noReuse.calls,
   };
 }
 
 const NOTE =
-  'the machine is shared and noisy (other services and processes run beside the bench); these are medians of few ' +
-  'decisions. Ollama serves at most OLLAMA_NUM_PARALLEL requests at once (scripts/ollama.sh starts it with 1 unless ' +
-  'set) and the CPU it runs on bounds it further, so the concurrency speed-up measures the server, not the agent.';
+  'the machine is shared and noisy (other services and processes run beside the bench; see the load averages); ' +
+  'with one round each figure is a single decision. Wall time depends on the load more than on anything else here; ' +
+  'the token counts do not.';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
@@ -310,75 +356,78 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
-const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const count = (value: number | null): string => (value === null || !Number.isFinite(value) ? '-' : String(Math.round(value)));
 
-function printText(meta: Record<string, string>, rows: readonly Row[], summary: readonly VariantSummary[], ratio: Record<string, number>): void {
+function printText(meta: Record<string, string>, rows: readonly Row[], summary: readonly VariantSummary[], aim: Aims): void {
   const out: string[] = ['', `agent bench (${new Date().toISOString()})`];
   const width = Math.max(...Object.keys(meta).map((key) => key.length));
   for (const [key, value] of Object.entries(meta)) out.push(`  ${key.padEnd(width)}  ${value}`);
   out.push('', 'per decision (interleaved in this order):');
-  const purposes = (row: Row): string => Object.entries(row.callsByPurpose).map(([purpose, count]) => `${purpose} ${count}`).join(', ');
-  out.push(table(['round', 'variant', 'conc', 'calls', 'prompt tok', 'compl tok', 'wall ms', 'decision', 'calls by purpose'], rows.map((row) => [
-    String(row.round), row.variant, String(row.concurrency), String(row.llmCalls), String(row.promptTokens), String(row.completionTokens),
-    String(row.wallMs), row.error === null ? `${row.decision}${row.budgetExhausted === null ? '' : ` (budget: ${row.budgetExhausted})`}` : `error: ${row.error}`,
+  const purposes = (row: Row): string => Object.entries(row.callsByPurpose).map(([purpose, calls]) => `${purpose} ${calls}`).join(', ');
+  out.push(table(['round', 'variant', 'calls', 'prompt sent', 'prompt evaluated', 'completion', 'wall ms', 'decision', 'calls by purpose'], rows.map((row) => [
+    String(row.round), row.name, String(row.calls), String(row.promptTokens), count(row.evaluatedPromptTokens), String(row.completionTokens), String(row.wallMs),
+    row.error === null ? `${row.decision}${row.budgetExhausted === null ? '' : ` (budget: ${row.budgetExhausted})`}` : `error: ${row.error}`,
     purposes(row),
   ])));
-  out.push('', 'summary (medians per decision):');
-  out.push(table(['variant', 'conc', 'n', 'wall ms', 'ms/call', 'calls', 'prompt tok', 'compl tok', 'decisions'], summary.map((entry) => [
-    entry.variant, String(entry.concurrency), `${entry.decisions}${entry.errors > 0 ? ` (+${entry.errors} err)` : ''}`, fixed(entry.medianWallMs, 0), fixed(entry.medianMsPerCall, 0),
-    fixed(entry.medianCalls, 1), fixed(entry.medianPromptTokens, 0), fixed(entry.medianCompletionTokens, 0), entry.outcomes.join(', '),
-  ])));
-  out.push('', 'ratios vs the direct baseline (planner / direct):');
-  out.push(table(['planner', 'calls', 'tokens', 'wall time'], [
-    ['sequential (conc 1)', fixed(ratio.plannerSeqOverDirectCalls ?? Number.NaN, 1), fixed(ratio.plannerSeqOverDirectTokens ?? Number.NaN, 1), fixed(ratio.plannerSeqOverDirectTime ?? Number.NaN, 1)],
-    ['concurrent', fixed(ratio.plannerParOverDirectCalls ?? Number.NaN, 1), fixed(ratio.plannerParOverDirectTokens ?? Number.NaN, 1), fixed(ratio.plannerParOverDirectTime ?? Number.NaN, 1)],
-  ]));
-  out.push('', `concurrency speed-up, sequential / concurrent: ${fixed(ratio.concurrencySpeedUp ?? Number.NaN)}× median wall time per decision, ` +
-    `${fixed(ratio.concurrencySpeedUpPerCall ?? Number.NaN)}× median wall time per call (the fair one when the two took different paths)`);
+  if (summary.some((entry) => entry.decisions > 1)) {
+    out.push('', 'per variant (medians per decision):');
+    out.push(table(['variant', 'n', 'calls', 'prompt sent', 'prompt evaluated', 'completion', 'wall ms'], summary.map((entry) => [
+      entry.name, `${entry.decisions}${entry.errors > 0 ? ` (${entry.errors} err)` : ''}`, count(entry.calls), count(entry.promptTokens),
+      count(entry.evaluatedPromptTokens), count(entry.completionTokens), count(entry.wallMs),
+    ])));
+  }
+  const met = (value: boolean | null): string => (value === null ? 'not measurable' : value ? 'met' : 'NOT met');
+  out.push('', 'aims:');
+  out.push(`  planner evaluated prompt tokens / planner-no-reuse's = ${aim.evaluatedOverNoReuse ?? '-'} (aim ≤ 0.333: ${met(aim.evaluatedAimMet)})` +
+    `${aim.samePath ? '' : '; the two planners made different numbers of calls, so compare per call too'}`);
+  out.push(`  planner wall time / direct's = ${aim.wallOverDirect} (aim ≤ 3: ${met(aim.wallAimMet)})`);
   out.push('', `note: ${NOTE}`, '');
   process.stdout.write(out.join('\n'));
 }
+
+const loadText = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
   const config = benchConfig();
   const options = parseOptions(process.argv.slice(2), config);
   const input = loadInput(options.alerts);
-  const model = await checkOllama(config);
-  const { seed } = options;
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort(new Error('interrupted')));
-  const llm = await openLlm(config, options.threads, stop.signal);
-  const bench: Bench = { llm, config, options, input, prompts: loadPromptSet(), seed, stop: stop.signal };
+  const embedded = config.llm.provider !== 'ollama';
+  const modelPath = embedded ? (await resolveModelPath(config.llm.embedded, { signal: stop.signal })).path : null;
+  const model = await describeModel(config, modelPath);
+  const shared = embedded ? null : await createLlm(config.llm, { signal: stop.signal });
+  const bench: Bench = { config, options, input, prompts: loadPromptSet(), modelPath, shared, stop: stop.signal };
   const log = (text: string): void => void process.stderr.write(`${text}\n`);
+  const loadBefore = loadText();
   const benchStarted = performance.now();
   try {
-    log(`warm-up (loads the model): ${await warmUp(bench)} ms`);
     const rows: Row[] = [];
     for (let round = 1; round <= options.repeat; round++) {
       for (const variant of VARIANTS) {
-        await coldStart(bench);
         const row = await decide(bench, variant, round);
-        log(`round ${round} ${variant}: ${row.llmCalls} calls, ${row.promptTokens}+${row.completionTokens} tokens, ${row.wallMs} ms, ${row.error ?? row.decision}`);
+        const evaluated = row.evaluatedPromptTokens === null ? '' : ` (${row.evaluatedPromptTokens} evaluated)`;
+        log(`round ${round} ${variant}: ${row.calls} calls, ${row.promptTokens}${evaluated}+${row.completionTokens} tokens, ${row.wallMs} ms, ${row.error ?? row.decision} [load ${loadText()}]`);
         rows.push(row);
       }
     }
     const totalMs = Math.round(performance.now() - benchStarted);
-    const summary = summarise(rows, options);
-    const ratio = ratios(summary);
-    const used = rows.reduce((sum, row) => ({ calls: sum.calls + row.llmCalls, tokens: sum.tokens + row.promptTokens + row.completionTokens }), { calls: 0, tokens: 0 });
+    const summary = summarise(rows);
+    const aim = aims(summary);
     const meta: Record<string, string> = {
       model,
-      'input': `${input.alerts.length} digital-twin Snort alerts (${LOGS.slice(ROOT.length + 1)}), system: ${input.systemPath}`,
-      'budget per decision': `N=${options.candidates} candidates, M=${options.rollouts} rollouts, H=${options.depth} depth, max ${config.agent.maxLlmCallsPerStep} calls, timeout ${options.timeoutMs} ms`,
-      'prompts and calls': `evidence ≤ ${config.agent.evidenceChars} chars, profile ${config.llm.profile}, num_ctx ≤ ${config.llm.contextSize} (sized per call), per-call timeout ${config.llm.timeoutMs} ms, num_thread ${options.threads ?? 'model default'}`,
-      'sampling': `seed ${seed}, temperature ${config.llm.temperature}, top_p ${config.llm.topP}`,
-      'variants': `direct | planner conc 1 | planner conc ${options.concurrency}; ${options.repeat} decisions each, interleaved`,
-      'budget used': `${(totalMs / 1000).toFixed(1)} s wall, ${used.calls} LLM calls, ${used.tokens} tokens (warm-up excluded)`,
+      input: `${input.alerts.length} digital-twin Snort alerts (${LOGS.slice(ROOT.length + 1)}), system: ${input.systemPath}`,
+      'budget per decision': `N=${options.candidates} candidates, M=${options.rollouts} rollouts, H=${options.depth} depth, max ${config.agent.maxLlmCallsPerStep} calls, timeout ${options.timeoutMs} ms, rollout concurrency ${config.agent.rolloutConcurrency}`,
+      'prompts and calls': `evidence ≤ ${config.agent.evidenceChars} chars, profile ${config.llm.profile}, per-call timeout ${config.llm.timeoutMs} ms`,
+      sampling: `seed ${options.seed}, temperature ${config.llm.temperature}, top_p ${config.llm.topP}`,
+      variants: `${VARIANTS.join(' | ')}; ${options.repeat} decision(s) each, interleaved; ${embedded ? 'a fresh embedded adapter per decision' : options.keepCache ? 'Ollama, cache kept' : 'Ollama unloaded before each decision'}`,
+      'load average': `${loadBefore} at the start, ${loadText()} at the end (1, 5, 15 min)`,
+      'bench wall time': `${(totalMs / 1000).toFixed(1)} s (model loads and warm-ups included)`,
     };
-    if (options.json) process.stdout.write(`${JSON.stringify({ meta, options, rows, summary, ratios: ratio, note: NOTE }, null, 2)}\n`);
-    else printText(meta, rows, summary, ratio);
+    if (options.json) process.stdout.write(`${JSON.stringify({ variants: summary, aims: aim, decisions: rows, meta, options, note: NOTE }, null, 2)}\n`);
+    else printText(meta, rows, summary, aim);
   } finally {
-    await llm.close();
+    await shared?.close();
   }
 }
 

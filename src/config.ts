@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { agentConfigFromSettings, type AgentConfig, type AgentConfigInput } from './core/agent/agent-config';
-import { LlmProfileNames, LlmProfiles } from './core/llm/profiles';
+import { LlmProfileNames, LlmProfiles, type LlmProfileName } from './core/llm/profiles';
 import { DEFAULT_TRIAGE_OPTIONS } from './core/triage/types';
 import { ErrorCodes, IraError } from './errors';
 
@@ -71,9 +71,10 @@ const EnvSchema = z.object({
   /** Unset: half the CPUs, at least 1 (docs/llm.md "Threads"). */
   IRA_LLM_THREADS: positiveInt.optional(),
 
-  IRA_AGENT_CANDIDATES: positiveInt.default(3),
-  IRA_AGENT_ROLLOUTS: positiveInt.default(3),
-  IRA_AGENT_DEPTH: positiveInt.default(10),
+  /** Unset: the planning budget of the profile (planningDefaults below): the papers' 3/3/10, or 2/2/3 for smollm2. */
+  IRA_AGENT_CANDIDATES: positiveInt.optional(),
+  IRA_AGENT_ROLLOUTS: positiveInt.optional(),
+  IRA_AGENT_DEPTH: positiveInt.optional(),
   IRA_AGENT_PRECISION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
   IRA_AGENT_CONSISTENCY_BETA: z.coerce.number().nonnegative().default(0.9),
   IRA_AGENT_CONSISTENCY_GAMMA: z.coerce.number().min(0).max(1).default(0.5),
@@ -197,8 +198,25 @@ function defaultThreads(): number {
   return Math.max(1, Math.floor(availableParallelism() / 2));
 }
 
+/**
+ * The planning budget (N candidates, M rollouts, depth H) when IRA_AGENT_CANDIDATES/ROLLOUTS/DEPTH are unset. A served
+ * model (deepseek-r1, generic) gets the papers' N=3, M=3, H=10. SmolLM2, the embedded default, runs on the CPU: there
+ * N=2, M=2, H=3 (at most about 25 calls a step, most of them short thanks to prefix reuse), so one agent step of a
+ * 37-alert digital-twin incident finished in about 4 minutes on 2 shared, loaded cores (docs/replay.md "How long a
+ * step takes"). The papers' budget is one flag away: `--budget paper` (ira replay, ira eval).
+ */
+const planningDefaults: Readonly<Record<LlmProfileName, { candidates: number; rollouts: number; depth: number }>> = {
+  'deepseek-r1': { candidates: 3, rollouts: 3, depth: 10 },
+  generic: { candidates: 3, rollouts: 3, depth: 10 },
+  smollm2: { candidates: 2, rollouts: 2, depth: 3 },
+};
+
+function profileOf(env: Env): LlmProfileName {
+  return env.IRA_LLM_PROFILE ?? (env.IRA_LLM_PROVIDER === 'ollama' ? 'deepseek-r1' : 'smollm2');
+}
+
 function llmSection(env: Env) {
-  const profile = env.IRA_LLM_PROFILE ?? (env.IRA_LLM_PROVIDER === 'ollama' ? 'deepseek-r1' : 'smollm2');
+  const profile = profileOf(env);
   return {
     provider: env.IRA_LLM_PROVIDER,
     profile,
@@ -259,9 +277,9 @@ function toConfig(env: Env, context: z.RefinementCtx) {
     },
     llm: llmSection(env),
     agent: {
-      candidates: env.IRA_AGENT_CANDIDATES,
-      rollouts: env.IRA_AGENT_ROLLOUTS,
-      depth: env.IRA_AGENT_DEPTH,
+      candidates: env.IRA_AGENT_CANDIDATES ?? planningDefaults[profileOf(env)].candidates,
+      rollouts: env.IRA_AGENT_ROLLOUTS ?? planningDefaults[profileOf(env)].rollouts,
+      depth: env.IRA_AGENT_DEPTH ?? planningDefaults[profileOf(env)].depth,
       precisionThreshold: env.IRA_AGENT_PRECISION_THRESHOLD,
       consistencyBeta: env.IRA_AGENT_CONSISTENCY_BETA,
       consistencyGamma: env.IRA_AGENT_CONSISTENCY_GAMMA,
@@ -338,7 +356,11 @@ export function agentConfigOf(config: Config, overrides: AgentConfigOverrides = 
   });
 }
 
-/** The agent step's knobs at the shipped defaults (what an empty environment gives). */
+/**
+ * The agent step's knobs at the shipped defaults (what an empty environment gives) with the papers' planning budget,
+ * N=3, M=3, H=10, whatever the profile: what tests of the method reason about. An empty environment itself gives the
+ * smollm2 profile's CPU budget (planningDefaults).
+ */
 export function defaultAgentConfig(overrides: AgentConfigOverrides = {}): AgentConfig {
-  return agentConfigOf(loadConfig({}), overrides);
+  return agentConfigOf(loadConfig({ IRA_AGENT_CANDIDATES: '3', IRA_AGENT_ROLLOUTS: '3', IRA_AGENT_DEPTH: '10' }), overrides);
 }

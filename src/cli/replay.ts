@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { durationText, wallMs } from '../report/facts';
-import { DEMO_INCIDENT, demoBudget, runDemo } from '../app/demo';
+import { budgetPreset, BudgetPresets, DEMO_INCIDENT, demoBudget, paperBudget, runDemo, type BudgetPreset } from '../app/demo';
 import { openReplaySource, type ReplaySourceSpec } from '../app/replay-source';
 import { runSession, runTriageOnly, type BudgetOverrides, type SessionResult } from '../app/replay-session';
 import {
@@ -27,6 +27,10 @@ Runs alerts through normalise -> triage -> the agent offline and writes the docu
   --json                 print a machine-readable summary on stdout
   --direct               direct prompting baseline (one call per step, no planning)
   --triage-only          normalisation and triage only, no model: incidents, rejected records with reasons, report
+  --budget config|paper|demo
+                         planning budget (default config: IRA_AGENT_*, whose N, M, H follow the model profile,
+                         N=2 M=2 H=3 for the embedded SmolLM2 on a CPU; paper: N=${paperBudget.candidates} M=${paperBudget.rollouts} H=${paperBudget.depth} T_max=${paperBudget.maxSteps}
+                         with the configured call budget; demo: ira demo's). The flags below override it.
   --candidates N  --rollouts M  --depth H  --max-steps S  --chunk-size C  --max-incidents K  --max-calls-per-step L
   --time-field <field>   time field of --es-index (default @timestamp)`;
 
@@ -36,6 +40,7 @@ const options = {
   json: { type: 'boolean', default: false },
   direct: { type: 'boolean', default: false },
   'triage-only': { type: 'boolean', default: false },
+  budget: { type: 'string', default: 'config' },
   'es-index': { type: 'string' },
   'kafka-topic': { type: 'string' },
   from: { type: 'string' },
@@ -148,7 +153,8 @@ export async function runReplayCommand(argv: string[], io: CliIo): Promise<numbe
   let maxIncidents: number | undefined;
   try {
     source = chooseSource(values, parsed.positionals);
-    budget = budgetFlags(values);
+    if (!(BudgetPresets as readonly string[]).includes(values.budget)) throw new UsageError(`--budget must be one of ${BudgetPresets.join(', ')}`);
+    budget = { ...budgetPreset(values.budget as BudgetPreset), ...budgetFlags(values) };
     maxIncidents = positiveIntOption('max-incidents', values['max-incidents']);
   } catch (error) {
     writeLine(io.stderr, `ira replay: ${(error as Error).message}\n${replayUsage}`);

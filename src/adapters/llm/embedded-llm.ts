@@ -41,6 +41,12 @@ export interface EmbeddedLlmOptions {
    * 2-core machine while other services ran: 1 thread 30 tok/s, 2 threads under 1 tok/s).
    */
   readonly threads?: number;
+  /**
+   * Default true: a call reuses the longest token prefix a free sequence already holds. False: each call starts
+   * from an empty sequence and evaluates its whole prompt (`npm run bench:agent`'s planner-no-reuse, the baseline of
+   * what prefix reuse saves).
+   */
+  readonly reusePrefix?: boolean;
   /** Name reported in results; defaults to the file name without `.gguf`. */
   readonly modelName?: string;
   readonly logger?: Logger;
@@ -185,6 +191,7 @@ export class EmbeddedLlm implements LlmPort {
     }
     const deadline = linkDeadline(request.signal, this.options.timeoutMs);
     const sequence = takeSequence(loaded.free, tokens);
+    if (this.options.reusePrefix === false) await sequence.clearHistory();
     const before = { input: sequence.tokenMeter.usedInputTokens, output: sequence.tokenMeter.usedOutputTokens };
     const session = new loaded.lib.LlamaChatSession({ contextSequence: sequence, chatWrapper: loaded.chatWrapper, autoDisposeSequence: false });
     let healthy = true;
