@@ -10,7 +10,7 @@ import { evidenceFromAlerts } from '../core/documents/evidence-summary';
 import { ErrorCodes, IraError } from '../errors';
 import { prepareRecords } from './prepare';
 import { runIncident, type StepRunner, type StopRule } from './run-incident';
-import { stepProgressText } from './step-progress';
+import { plannedCalls, stepProgressText } from './step-progress';
 import { groupByIncident, triageAll, writeTriage, type TriagedIncident } from './triage-input';
 
 /**
@@ -63,6 +63,7 @@ async function persistStep(options: ReplayOptions, outcome: StepOutcome, signal:
 async function replayIncident(options: ReplayOptions, item: TriagedIncident, position: number, total: number, system: string | undefined, signal: AbortSignal): Promise<IncidentReport> {
   const label = `incident ${position + 1}/${total} (${item.alerts.length} alerts)`;
   const stepLabel = (index: number): string => `incident ${position + 1}/${total} step ${index + 1}`;
+  const planned = plannedCalls(options.budget, options.mode ?? 'planner');
   const loop = await runIncident(
     item.incident.id,
     item.alerts,
@@ -79,7 +80,7 @@ async function replayIncident(options: ReplayOptions, item: TriagedIncident, pos
     },
     {
       beforeStep: (event) => options.progress.update(event.index, event.plannedSteps, `${label}: agent step ${event.index + 1}`),
-      onUsage: (reading, event) => options.progress.update(event.index, event.plannedSteps, `${stepLabel(event.index)}: ${stepProgressText(reading)}`),
+      onUsage: (reading, event) => options.progress.update(event.index, event.plannedSteps, `${stepLabel(event.index)}: ${stepProgressText(reading, planned)}`),
       onStep: async (outcome, event) => {
         await persistStep(options, outcome, signal);
         const decision = outcome.recommendation.decision;

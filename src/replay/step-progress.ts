@@ -1,10 +1,12 @@
 import type { MeterReading } from '../core/agent/step-meter';
+import type { ReplayBudget } from '../report/model';
 
 /**
- * The progress text of a step in flight: `37/120 calls, 41k tokens, ~2m left`. Calls count those in flight. The
- * time left is the mean time per answered call times the calls left in the budget, capped by the step's time
- * budget: an upper estimate, since a step often ends before its call budget (rollouts that reach a terminal state
- * stop). No estimate before the first answer.
+ * The progress text of a step in flight: `17/26 calls, 41k tokens, ~2m left`. Calls count those in flight; the
+ * total is the most the planning budget can use (`plannedCalls`) within the call budget. The time left is the mean
+ * time per answered call times the calls left, capped by the step's time budget: an upper estimate, since a step
+ * often ends early (rollouts that reach a terminal state stop, "no incident" ends the step). No estimate before the
+ * first answer.
  */
 export function compactCount(value: number): string {
   if (value < 1000) return String(value);
@@ -19,21 +21,38 @@ export function durationLeft(ms: number): string {
   return minutes < 60 ? `${minutes}m` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** Milliseconds the step may still take by its call and time budgets; null before the first answer. */
-export function estimateLeftMs(reading: MeterReading): number | null {
+/**
+ * The most calls a planner step of this budget makes without retries: the analysis, the conjecture test and its
+ * revision, N candidates, N·M rollouts of at most H state and H − 1 action calls, the commit. The direct baseline and
+ * other methods: the call budget alone.
+ */
+export function plannedCalls(budget: Pick<ReplayBudget, 'candidates' | 'rollouts' | 'depth' | 'maxLlmCallsPerStep'>, mode: 'planner' | 'direct'): number {
+  if (mode !== 'planner') return budget.maxLlmCallsPerStep;
+  const { candidates: n, rollouts: m, depth: h } = budget;
+  return Math.min(budget.maxLlmCallsPerStep, 4 + n + n * m * (2 * h - 1));
+}
+
+/** The calls a step is expected to make at most: the planned ones, or the call budget once retries pass them. */
+function callTotal(reading: MeterReading, planned: number | undefined): number {
+  const cap = reading.budgets.maxLlmCalls;
+  return planned === undefined || reading.usage.llmCalls > planned ? cap : Math.min(cap, planned);
+}
+
+/** Milliseconds the step may still take by its planned calls and time budget; null before the first answer. */
+export function estimateLeftMs(reading: MeterReading, planned?: number): number | null {
   const { usage, answered, budgets, elapsedMs } = reading;
   if (answered === 0) return null;
   const timeLeft = Math.max(0, budgets.timeoutMs - elapsedMs);
   // The calls in flight have part of their time behind them: counted as half done.
   const running = Math.max(0, usage.llmCalls - answered);
-  const callsLeft = Math.max(0, budgets.maxLlmCalls - answered - running / 2);
+  const callsLeft = Math.max(0, callTotal(reading, planned) - answered - running / 2);
   return Math.min(timeLeft, (elapsedMs / (answered + running / 2)) * callsLeft);
 }
 
-export function stepProgressText(reading: MeterReading): string {
-  const { usage, budgets } = reading;
+export function stepProgressText(reading: MeterReading, planned?: number): string {
+  const { usage } = reading;
   const tokens = usage.promptTokens + usage.completionTokens;
-  const left = estimateLeftMs(reading);
+  const left = estimateLeftMs(reading, planned);
   const eta = left === null ? '' : `, ~${durationLeft(left)} left`;
-  return `${usage.llmCalls}/${budgets.maxLlmCalls} calls, ${compactCount(tokens)} tokens${eta}`;
+  return `${usage.llmCalls}/${callTotal(reading, planned)} calls, ${compactCount(tokens)} tokens${eta}`;
 }

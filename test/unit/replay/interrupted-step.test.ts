@@ -13,7 +13,7 @@ import { incidentFacts } from '../../../src/report/facts';
 import { renderMarkdown } from '../../../src/report/markdown';
 import type { ReplayReport } from '../../../src/report/model';
 import { runReplay } from '../../../src/replay/run-replay';
-import { estimateLeftMs, stepProgressText } from '../../../src/replay/step-progress';
+import { estimateLeftMs, plannedCalls, stepProgressText } from '../../../src/replay/step-progress';
 import { incidentFolder, scriptedModel } from './support/scripted-replay';
 
 /**
@@ -121,10 +121,11 @@ describe('progress inside a step', () => {
     const inside = labels.filter((label) => label.startsWith('incident 1/1 step 1: '));
     // One label when each call starts and one when it ends.
     expect(inside).toHaveLength(2 * calls);
-    // No estimate before the first answer, then one.
-    expect(inside[0]).toMatch(/^incident 1\/1 step 1: 1\/\d+ calls, 0 tokens$/);
-    expect(inside[1]).toMatch(/^incident 1\/1 step 1: 1\/\d+ calls, [0-9.]+k? tokens, ~\d+[smh]/);
-    expect(inside.at(-1)).toMatch(new RegExp(`: ${calls}/\\d+ calls, [0-9.]+k? tokens, ~\\d+[smh]`));
+    // Of the calls N=2, M=2, H=3 can make at most (4 + 2 + 2·2·5 = 26); no estimate before the first answer.
+    expect(calls).toBeLessThanOrEqual(26);
+    expect(inside[0]).toBe('incident 1/1 step 1: 1/26 calls, 0 tokens');
+    expect(inside[1]).toMatch(/^incident 1\/1 step 1: 1\/26 calls, [0-9.]+k? tokens, ~\d+[smh]/);
+    expect(inside.at(-1)).toMatch(new RegExp(`: ${calls}/26 calls, [0-9.]+k? tokens, ~\\d+[smh]`));
   });
 
   it('estimates the time left from the mean time per answered call, capped by the time budget', () => {
@@ -137,5 +138,15 @@ describe('progress inside a step', () => {
     expect(estimateLeftMs({ ...reading, usage: { ...usage, llmCalls: 11 }, elapsedMs: 52_500 })).toBe(147_500);
     expect(estimateLeftMs({ ...reading, usage: { ...usage, llmCalls: 1 }, answered: 0 })).toBeNull();
     expect(stepProgressText(reading)).toBe('10/40 calls, 41k tokens, ~3m left');
+    // With the planned calls (fewer than the call budget) as the total, until retries pass them.
+    expect(stepProgressText(reading, 20)).toBe('10/20 calls, 41k tokens, ~50s left');
+    expect(stepProgressText({ ...reading, usage: { ...usage, llmCalls: 21 }, answered: 21 }, 20)).toMatch(/^21\/40 calls/);
+  });
+
+  it("plans the planner's calls from N, M and H within the call budget", () => {
+    expect(plannedCalls({ candidates: 2, rollouts: 2, depth: 3, maxLlmCallsPerStep: 200 }, 'planner')).toBe(26);
+    expect(plannedCalls({ candidates: 3, rollouts: 3, depth: 10, maxLlmCallsPerStep: 200 }, 'planner')).toBe(178);
+    expect(plannedCalls({ candidates: 3, rollouts: 3, depth: 10, maxLlmCallsPerStep: 14 }, 'planner')).toBe(14);
+    expect(plannedCalls({ candidates: 2, rollouts: 2, depth: 3, maxLlmCallsPerStep: 200 }, 'direct')).toBe(200);
   });
 });
