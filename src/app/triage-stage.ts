@@ -15,12 +15,8 @@ export interface TriageStage extends Stage {
 export async function startTriageStage(context: ServeContext): Promise<TriageStage> {
   const { config, logger, store, signal } = context;
   const indices = indexNames(config.store.indexPrefix);
-  const state = await untilReady(
-    'hydrate-triage',
-    () => hydrateFromStore(store, indices.incidents, { ...config.triage.options, limit: config.triage.options.maxTrackedIncidents, nowMs: Date.now() }, logger, signal),
-    logger,
-    signal,
-  );
+  const hydrate = () => hydrateFromStore(store, indices.incidents, { ...config.triage.options, limit: config.triage.options.maxTrackedIncidents, nowMs: Date.now() }, logger, signal);
+  const state = await untilReady('hydrate-triage', hydrate, logger, signal);
   const pipeline = createTriagePipeline({
     store,
     producer: context.producer,
@@ -30,6 +26,7 @@ export async function startTriageStage(context: ServeContext): Promise<TriageSta
     chunkSize: config.triage.batchSize,
     logger: logger.child({ stage: 'triage' }),
     signal,
+    rehydrate: hydrate,
   });
   const consumer = createKafkaBatchConsumer(
     context.kafka,
@@ -39,6 +36,7 @@ export async function startTriageStage(context: ServeContext): Promise<TriageSta
       partitionsConsumedConcurrently: config.triage.concurrency,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       onFatal: context.fail,
+      onRebalance: () => pipeline.rebalanced(),
     },
     logger.child({ stage: 'triage', component: 'consumer' }),
   );

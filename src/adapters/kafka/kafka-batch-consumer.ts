@@ -13,6 +13,8 @@ export interface KafkaBatchConsumerOptions {
   sessionTimeoutMs?: number;
   /** The consumer died for good (kafkajs will not restart it): the process should stop. */
   onFatal?: (error: Error) => void;
+  /** The group (re)assigned partitions to this member: state kept per partition may now be stale. */
+  onRebalance?: () => void;
 }
 
 /**
@@ -59,6 +61,10 @@ export function createKafkaBatchConsumer(kafka: Kafka, options: KafkaBatchConsum
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error('kafka-consumer-crash', { groupId: payload.groupId, restart: payload.restart, error: payload.error.message });
     if (!payload.restart) options.onFatal?.(payload.error);
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    logger.info('kafka-group-joined', { groupId: payload.groupId, memberId: payload.memberId, assignment: payload.memberAssignment });
+    options.onRebalance?.();
   });
 
   const toBatchHandler = (handler: BatchHandler) => async (payload: EachBatchPayload) => {

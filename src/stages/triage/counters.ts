@@ -16,8 +16,10 @@ export interface TriageCounters {
   commits: number;
   /** Failed write attempts that were retried after a wait (store or Kafka unavailable). */
   retries: number;
+  /** Triage state reloaded from the store after a rebalance. */
+  rehydrations: number;
 }
 
 export function createCounters(): TriageCounters {
-  return { consumed: 0, indexed: 0, duplicates: 0, dlq: 0, incidentsChanged: 0, events: 0, commits: 0, retries: 0 };
+  return { consumed: 0, indexed: 0, duplicates: 0, dlq: 0, incidentsChanged: 0, events: 0, commits: 0, retries: 0, rehydrations: 0 };
 }

@@ -23,11 +23,18 @@ export interface TriagePipelineOptions {
   signal: AbortSignal;
   retry?: { baseDelayMs: number; maxDelayMs: number };
   now?: () => Date;
+  /**
+   * Reloads triage state from the store, as after a restart. Called before the next chunk after a rebalance: the
+   * partitions this process now holds may carry incidents another process (perhaps a dead one) formed and stored.
+   */
+  rehydrate?: () => Promise<TriageState>;
 }
 
 export interface TriagePipeline {
   handleBatch: BatchHandler;
   readonly counters: Readonly<TriageCounters>;
+  /** The consumer group changed this process's partitions: triage state is reloaded before the next chunk. */
+  rebalanced(): void;
 }
 
 interface Decoded {
@@ -65,6 +72,8 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
   const counters = createCounters();
   const now = options.now ?? (() => new Date());
   const pending = new Map<string, Incident>();
+  let state = options.state;
+  let stale = false;
   const retry = options.retry ?? { baseDelayMs: 250, maxDelayMs: 5000 };
   const persistOptions: PersistOptions = {
     logger: options.logger,
@@ -123,11 +132,19 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
   }
 
   async function handleChunk(messages: InboundMessage[], control: BatchControl): Promise<boolean> {
+    // Incidents whose write is still pending would be lost by a reload: it waits until they are acknowledged.
+    if (stale && options.rehydrate !== undefined && pending.size === 0) {
+      const reloaded = await persist('rehydrate', options.rehydrate, control, persistOptions);
+      if (!reloaded.done) return false;
+      state = reloaded.value;
+      stale = false;
+      counters.rehydrations += 1;
+    }
     counters.consumed += messages.length;
     const decoded = decode(messages);
     // The broker's timestamp is the ingest time the triage clock trusts over an alert's own claim of time.
     const ingest = decoded.alerts.map((entry) => brokerTime(entry.source));
-    const triage = triageBatch(options.state, decoded.alerts.map((entry) => entry.alert), ingest);
+    const triage = triageBatch(state, decoded.alerts.map((entry) => entry.alert), ingest);
     for (const change of triage.changes) pending.set(change.incident.id, change.incident);
     const at = now().toISOString();
 
@@ -160,5 +177,11 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
     }
   }
 
-  return { handleBatch, counters };
+  return {
+    handleBatch,
+    counters,
+    rebalanced: () => {
+      stale = true;
+    },
+  };
 }
