@@ -6,9 +6,10 @@ import type { Stage } from '../stages/stage';
 import type { ServeContext } from './serve-context';
 import { agentConfigFromSettings } from '../core/agent';
 import { withCalibratedGamma } from './calibration-file';
-import { indexNames } from '../core/ports/store';
+import { agentQueueIndex, indexNames } from '../core/ports/store';
 import { ErrorCodes, IraError } from '../errors';
 import { createAgentEventHandler, type AgentStageCounters } from '../stages/agent/agent-event-handler';
+import { createAgentJournal } from '../stages/agent/agent-journal';
 
 export interface AgentStage extends Stage {
   readonly counters: Readonly<AgentStageCounters>;
@@ -45,6 +46,14 @@ export async function startAgentStage(context: ServeContext): Promise<AgentStage
     maxAlertsPerStep: config.agent.maxBatch,
     incidentConcurrency: config.agent.incidentConcurrency,
     stepTimeoutMs: config.agent.stepTimeoutMs,
+    journal: createAgentJournal(context.store, agentQueueIndex(config.store.indexPrefix)),
+    minScore: config.agent.minScore,
+    queueMax: config.agent.queueMax,
+    budget: { llmCallsPerHour: config.agent.llmCallsPerHour, modelSecondsPerHour: config.agent.modelSecondsPerHour },
+    maxAttempts: config.agent.maxAttempts,
+    retryBaseMs: config.agent.retryBaseMs,
+    retryMaxMs: config.agent.retryMaxMs,
+    deadLetter: { topic: config.kafka.topics.incidentEventsDlq, sourceTopic: config.kafka.topics.incidentEvents, maxBytes: config.kafka.deadLetterMaxBytes },
     systemDescription,
     actionsTopic: config.kafka.publishActions ? config.kafka.topics.actions : undefined,
     logger: log,
@@ -62,6 +71,8 @@ export async function startAgentStage(context: ServeContext): Promise<AgentStage
     },
     log.child({ component: 'consumer' }),
   );
+  // Workers first: they reload the work recorded as queued before a restart, best score first.
+  handler.scheduler.start();
   await consumer.run(handler.handleBatch);
   context.metrics.attachAgent(handler.counters);
   log.info('stage-started', { topic: config.kafka.topics.incidentEvents, group: config.kafka.groups.agent, model: llm.model });
@@ -70,6 +81,8 @@ export async function startAgentStage(context: ServeContext): Promise<AgentStage
     counters: handler.counters,
     stop: async () => {
       await consumer.stop();
+      // The stage signal is aborted by now (shutdown): steps in flight end, their work stays queued in the store.
+      if (signal.aborted) await handler.scheduler.stopped();
       await llm.close();
     },
   };

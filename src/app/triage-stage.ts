@@ -23,6 +23,7 @@ export async function startTriageStage(context: ServeContext): Promise<TriageSta
     state,
     indices,
     topics: { dlq: config.kafka.topics.dlq, incidentEvents: config.kafka.topics.incidentEvents },
+    deadLetterMaxBytes: config.kafka.deadLetterMaxBytes,
     chunkSize: config.triage.batchSize,
     logger: logger.child({ stage: 'triage' }),
     signal,

@@ -1,8 +1,9 @@
+import agentQueueTemplate from '../../../mappings/ira-agent-queue.json';
 import alertsTemplate from '../../../mappings/ira-alerts.json';
 import conjecturesTemplate from '../../../mappings/ira-conjectures.json';
 import incidentsTemplate from '../../../mappings/ira-incidents.json';
 import recommendationsTemplate from '../../../mappings/ira-recommendations.json';
-import { indexNames, type Document, type IndexTemplate } from '../../core/ports/store';
+import { agentQueueIndex, indexNames, type Document, type IndexTemplate } from '../../core/ports/store';
 
 /**
  * The index templates of `mappings/`, bound to an index prefix. The files hold everything but the name and the
@@ -20,5 +21,6 @@ export function indexTemplates(prefix: string): IndexTemplate[] {
     bind(names.incidents, incidentsTemplate),
     bind(names.recommendations, recommendationsTemplate),
     bind(names.conjectures, conjecturesTemplate),
+    bind(agentQueueIndex(prefix), agentQueueTemplate),
   ];
 }

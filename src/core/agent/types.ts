@@ -98,6 +98,8 @@ export const AbstainCodes = [
   'invalid-answer',
   'budget',
   'disagreement',
+  // Stage 2 (not the step): the model could not be reached or is missing; the incident is stepped again later.
+  'llm-unavailable',
 ] as const;
 export const AbstainCode = z.enum(AbstainCodes);
 export type AbstainCode = z.infer<typeof AbstainCode>;

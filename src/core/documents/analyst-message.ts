@@ -108,6 +108,7 @@ const DECISIONS: Readonly<Record<AbstainCode, string>> = {
   'invalid-answer': 'the model gave no usable answer; choose the next step yourself',
   budget: 'the step ran out of its budget before it could decide; choose the next step or let the agent retry',
   disagreement: 'the agent and triage disagree on this incident; decide whether it is an attack',
+  'llm-unavailable': 'the model could not be reached; the agent retries later, or triage the incident yourself meanwhile',
 };
 
 export function abstentionMessage(code: AbstainCode, reason: string): string {

@@ -24,6 +24,11 @@ export function indexNames(prefix: string): IndexNames {
   };
 }
 
+/** Stage 2's durable work list (mappings/ira-agent-queue.json); apart from IndexNames, which replay does not need. */
+export function agentQueueIndex(prefix: string): string {
+  return `${prefix}-agent-queue`;
+}
+
 /** Optimistic concurrency: the write applies only if the document is still at this sequence number and term. */
 export interface WriteCondition {
   seqNo: number;

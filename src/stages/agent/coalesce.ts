@@ -9,6 +9,9 @@ export interface IncidentWork {
   readonly oldestEmittedAt: number;
   /** Analyst feedback the events carried (kind `feedback`), oldest first. */
   readonly feedback: readonly EventFeedback[];
+  /** Triage score and status of the incident at its newest event (stage 2's priority and skip rules). */
+  readonly score: number;
+  readonly status: IncidentEvent['status'];
 }
 
 /**
@@ -16,12 +19,27 @@ export interface IncidentWork {
  * its alerts already belong to the survivor, whose own event follows in the same batch or the next.
  */
 export function coalesceEvents(events: readonly IncidentEvent[], maxAlerts: number): IncidentWork[] {
-  const byIncident = new Map<string, { version: number; ids: Set<string>; truncated: boolean; oldest: number; feedback: EventFeedback[] }>();
+  const byIncident = new Map<
+    string,
+    { version: number; ids: Set<string>; truncated: boolean; oldest: number; feedback: EventFeedback[]; score: number; status: IncidentEvent['status'] }
+  >();
   for (const event of events) {
     if (event.status === 'merged') continue;
     const emitted = Date.parse(event.emitted_at);
-    const entry = byIncident.get(event.incident_id) ?? { version: -1, ids: new Set<string>(), truncated: false, oldest: emitted, feedback: [] };
+    const entry = byIncident.get(event.incident_id) ?? {
+      version: -1,
+      ids: new Set<string>(),
+      truncated: false,
+      oldest: emitted,
+      feedback: [],
+      score: event.score,
+      status: event.status,
+    };
     entry.feedback.push(...(event.feedback ?? []));
+    if (event.version >= entry.version) {
+      entry.score = event.score;
+      entry.status = event.status;
+    }
     entry.version = Math.max(entry.version, event.version);
     for (const id of event.alert_ids) entry.ids.add(id);
     entry.truncated ||= event.alert_ids_truncated;
@@ -37,6 +55,8 @@ export function coalesceEvents(events: readonly IncidentEvent[], maxAlerts: numb
       truncated: entry.truncated || ids.length > maxAlerts,
       oldestEmittedAt: entry.oldest,
       feedback: entry.feedback,
+      score: entry.score,
+      status: entry.status,
     };
   });
 }

@@ -5,7 +5,7 @@ import { triageBatch, type Incident, type TriageState, type TriageBatchResult } 
 import type { Logger } from '../../logger';
 import { createCounters, type TriageCounters } from './counters';
 import { alertWrites, incidentWrites } from './triage-writes';
-import { deadLetterMessage, type Rejection } from '../dead-letter';
+import { deadLetterMessage, deadLetterRecord, type Rejection } from '../dead-letter';
 import { incidentEvent, incidentEventMessage } from '../incident-event';
 import { persist, type PersistOptions } from '../persist';
 import type { BatchControl, BatchHandler, InboundBatch, InboundMessage, MessageProducer, OutboundMessage } from '../../core/ports/messaging';
@@ -16,6 +16,8 @@ export interface TriagePipelineOptions {
   state: TriageState;
   indices: Pick<IndexNames, 'alerts' | 'incidents'>;
   topics: { dlq: string; incidentEvents: string };
+  /** Dead letters are cut to fit in this many bytes (IRA_DLQ_MAX_RECORD_BYTES); unset: not cut (tests). */
+  deadLetterMaxBytes?: number;
   /** Messages per write round (one bulk request of alerts); a larger fetched batch is cut into chunks. */
   chunkSize: number;
   logger: Logger;
@@ -47,16 +49,16 @@ function brokerTime(message: InboundMessage): number | undefined {
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
-function decode(messages: readonly InboundMessage[]): Decoded {
+function decode(messages: readonly InboundMessage[], maxBytes: number): Decoded {
   const decoded: Decoded = { alerts: [], rejected: [] };
   for (const source of messages) {
     if (source.value === null || source.value.length === 0) {
-      decoded.rejected.push(deadLetterMessage(source, { reason: 'empty', message: 'message has no value' }));
+      decoded.rejected.push(deadLetterMessage(source, { reason: 'empty', message: 'message has no value' }, maxBytes));
       continue;
     }
     const result = normalizeAlert(source.value.toString('utf8'));
     if (result.ok) decoded.alerts.push({ source, alert: result.value });
-    else decoded.rejected.push(deadLetterMessage(source, result.error));
+    else decoded.rejected.push(deadLetterMessage(source, result.error, maxBytes));
   }
   return decoded;
 }
@@ -70,6 +72,7 @@ function decode(messages: readonly InboundMessage[]): Decoded {
  */
 export function createTriagePipeline(options: TriagePipelineOptions): TriagePipeline {
   const counters = createCounters();
+  const deadLetterMaxBytes = options.deadLetterMaxBytes ?? Infinity;
   const now = options.now ?? (() => new Date());
   const pending = new Map<string, Incident>();
   let state = options.state;
@@ -95,7 +98,7 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
       else if (outcome.status === 'rejected') {
         const { source, alert } = decoded.alerts[index] as Decoded['alerts'][number];
         const rejection: Rejection = { reason: 'store-rejected', message: `${outcome.errorType}: ${outcome.reason}`, format: alert.ira.format };
-        rejected.push(deadLetterMessage(source, rejection));
+        rejected.push(deadLetterMessage(source, rejection, deadLetterMaxBytes));
       }
     });
     counters.indexed += indexed;
@@ -103,7 +106,8 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
     return rejected;
   }
 
-  async function writeIncidents(): Promise<void> {
+  /** Incidents whose document the store refused for good, with the reason: their events become dead letters. */
+  async function writeIncidents(refused: Map<string, string>): Promise<void> {
     const snapshot = [...pending.values()];
     if (snapshot.length === 0) return;
     const operations = incidentWrites(snapshot, options.indices);
@@ -112,6 +116,7 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
       const incident = snapshot[index] as Incident;
       if (outcome.status === 'rejected') {
         options.logger.error('incident-rejected', { incidentId: incident.id, error: `${outcome.errorType}: ${outcome.reason}` });
+        refused.set(incident.id, `${outcome.errorType}: ${outcome.reason}`);
       }
       if (outcome.status === 'written') counters.incidentsChanged += 1;
       // A newer version may have arrived from another partition meanwhile; it stays pending.
@@ -119,16 +124,31 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
     });
   }
 
-  function eventsOf(triage: TriageBatchResult, emittedAt: string): OutboundMessage[] {
+  /**
+   * One event per changed incident; an incident whose document was refused gets a dead letter instead (stage 2 would
+   * look for a document that is not there), with the store's reason and the event as its original.
+   */
+  function eventsOf(triage: TriageBatchResult, emittedAt: string, refused: ReadonlyMap<string, string>): { events: OutboundMessage[]; dead: OutboundMessage[] } {
     const alertIds = new Map<string, string[]>();
     for (const triaged of triage.results) {
       const ids = alertIds.get(triaged.incidentId) ?? [];
       ids.push(triaged.alert.ira.alert_id);
       alertIds.set(triaged.incidentId, ids);
     }
-    return triage.changes.map((change) =>
-      incidentEventMessage(incidentEvent(change, alertIds.get(change.incident.id) ?? [], emittedAt)),
-    );
+    const events: OutboundMessage[] = [];
+    const dead: OutboundMessage[] = [];
+    for (const change of triage.changes) {
+      const message = incidentEventMessage(incidentEvent(change, alertIds.get(change.incident.id) ?? [], emittedAt));
+      const reason = refused.get(change.incident.id);
+      if (reason === undefined) {
+        events.push(message);
+        continue;
+      }
+      const origin = { topic: options.topics.incidentEvents, partition: -1, offset: '', timestamp: String(Date.parse(emittedAt)) };
+      const rejection = { reason: 'incident-rejected' as const, message: `incident ${change.incident.id} refused by the store: ${reason}` };
+      dead.push(deadLetterRecord(change.incident.id, origin, Buffer.from(message.value), rejection, deadLetterMaxBytes, { incident_id: change.incident.id }));
+    }
+    return { events, dead };
   }
 
   async function handleChunk(messages: InboundMessage[], control: BatchControl): Promise<boolean> {
@@ -141,7 +161,7 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
       counters.rehydrations += 1;
     }
     counters.consumed += messages.length;
-    const decoded = decode(messages);
+    const decoded = decode(messages, deadLetterMaxBytes);
     // The broker's timestamp is the ingest time the triage clock trusts over an alert's own claim of time.
     const ingest = decoded.alerts.map((entry) => brokerTime(entry.source));
     const triage = triageBatch(state, decoded.alerts.map((entry) => entry.alert), ingest);
@@ -150,10 +170,11 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
 
     const alerts = await persist('alerts', () => writeAlerts(decoded, triage, at), control, persistOptions);
     if (!alerts.done) return false;
-    const incidents = await persist('incidents', writeIncidents, control, persistOptions);
+    const refused = new Map<string, string>();
+    const incidents = await persist('incidents', () => writeIncidents(refused), control, persistOptions);
     if (!incidents.done) return false;
-    const dead = [...decoded.rejected, ...alerts.value];
-    const events = eventsOf(triage, at);
+    const { events, dead: refusedIncidents } = eventsOf(triage, at, refused);
+    const dead = [...decoded.rejected, ...alerts.value, ...refusedIncidents];
     // Two steps, so a retry of the events never re-sends dead letters that were already acknowledged.
     const send = (topic: string, outbound: OutboundMessage[]) => () => options.producer.send(topic, outbound, options.signal);
     if (!(await persist('dead-letters', send(options.topics.dlq, dead), control, persistOptions)).done) return false;
