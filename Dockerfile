@@ -34,6 +34,8 @@ COPY mappings ./mappings
 COPY prompts ./prompts
 COPY connectors ./connectors
 COPY datasets ./datasets
+# Saved objects for `ira dashboards install` (compose runs it as a one-shot service).
+COPY dashboards ./dashboards
 COPY scripts/fetch-model.sh scripts/model-lock.json ./scripts/
 USER ira
 # A writable model cache: `ira model pull` writes here; mount a volume to keep models across containers.
