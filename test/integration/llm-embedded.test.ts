@@ -12,7 +12,7 @@ import { checkFile } from '../../src/adapters/model/file-digest';
 import { findModelScripts, readModelLock } from '../../src/adapters/model/model-lock';
 import { pullModel } from '../../src/adapters/model/pull-model';
 import { resolveModelPath } from '../../src/adapters/model/resolve-model-path';
-import type { LlmRequest, LlmResult } from '../../src/core/ports/llm';
+import type { LlmMessage, LlmRequest, LlmResult } from '../../src/core/ports/llm';
 import { IraError } from '../../src/errors';
 
 /**
@@ -98,7 +98,7 @@ describe('EmbeddedLlm with the pinned SmolLM2 GGUF', () => {
   it('keeps its sequence between calls and evaluates only what follows the shared token prefix', async () => {
     const head = `${'Evidence: 45 failed SSH logins for root from 203.0.113.7 on web-01, then one success. '.repeat(12)}`;
     const ask = (tail: string) =>
-      llm.complete({ ...triageRequest(new AbortController().signal, 31, 80), messages: [messages[0], { role: 'user', content: `${head}\n${tail}` }] });
+      llm.complete({ ...triageRequest(new AbortController().signal, 31, 80), messages: [messages[0] as LlmMessage, { role: 'user', content: `${head}\n${tail}` }] });
     const first = await ask('Triage it.');
     const second = await ask('Triage it again, briefly.');
     const [a, b] = [first, second].map((result) => (result.ok ? result.value.usage : result.error.usage));
