@@ -7,9 +7,23 @@ import { fixtureMessages } from './helpers/fixtures';
 import { collectTopic, createTopics, groupProgress, testKafka, testProducer } from './helpers/kafka';
 import { createScope, type TestScope } from './helpers/scope';
 import { startServe } from './helpers/serve';
-import { testConfig } from './helpers/services';
+import { endpoints, testConfig } from './helpers/services';
+import { indexTemplates } from '../../src/adapters/store/index-templates';
 import { waitFor } from './helpers/wait-for';
 import { normalizeAlert } from '../../src/core/alert/normalize';
+
+/** A template above the shipped one for this test's alerts indices, identical but for `source.address` typed `ip`. */
+async function installStricterAlertsTemplate(scope: TestScope): Promise<void> {
+  const shipped = indexTemplates(scope.prefix).find((template) => template.name === scope.indices.alerts);
+  if (shipped === undefined) throw new Error('no alerts template');
+  const body = structuredClone(shipped.body) as { priority?: number; template: { mappings: { properties: { source: { properties: Record<string, unknown> } } } } };
+  body.priority = 1000;
+  body.template.mappings.properties.source.properties.address = { type: 'ip' };
+  const name = `${scope.prefix}-alerts-stricter`;
+  const response = await fetch(`${endpoints.elasticsearch}/_index_template/${name}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`stricter template: HTTP ${response.status} ${await response.text()}`);
+  scope.track(() => fetch(`${endpoints.elasticsearch}/_index_template/${name}`, { method: 'DELETE' }));
+}
 
 /** Malformed input between valid alerts: the bad ones go to the DLQ with their reason and exact bytes, the rest is indexed. */
 describe('dead-letter topic', () => {
@@ -33,7 +47,8 @@ describe('dead-letter topic', () => {
       { value: Buffer.from('[{"event_type":"alert"}]'), reason: 'unknown-format' },
       { value: Buffer.from('{"note":"no time, no alert"}'), reason: 'invalid' },
       { value: Buffer.from('the weather is fine today'), reason: 'unknown-format' },
-      // Valid for the normaliser, refused by the index mapping (source.ip is an `ip` field): dead-lettered by the store.
+      // Valid for the normaliser (which moves a non-IP address to source.address), refused by a mapping stricter
+      // than the shipped one (an operator's template types source.address as ip): dead-lettered by the store.
       { value: Buffer.from('{"@timestamp":"2024-05-01T10:00:00Z","message":"bad address","source":{"ip":"999.1.1.1"}}'), reason: 'store-rejected' },
     ];
     for (const entry of bad.filter((entry) => entry.value !== null && entry.reason !== 'store-rejected' && entry.reason !== 'empty')) {
@@ -49,6 +64,7 @@ describe('dead-letter topic', () => {
     const producer = await testProducer(kafka, scope);
     await producer.send({ topic: topics.alerts, acks: -1, messages: sequence.map(({ key, value }) => ({ key, value })) });
 
+    await installStricterAlertsTemplate(scope);
     const dlq = await collectTopic(kafka, scope, topics.dlq);
     const serve = startServe(
       testConfig({
