@@ -40,9 +40,14 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
   }
 }
 
+/** The capped exponential delay before retry `attempt` (1 = the first retry): the one formula of the project. */
+export function exponentialDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
 /** "Equal jitter": half the exponential delay fixed, half random, so retries of parallel callers spread out. */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
+  const exponential = exponentialDelay(attempt, policy);
   return Math.round(exponential / 2 + (random() * exponential) / 2);
 }
 

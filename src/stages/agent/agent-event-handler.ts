@@ -5,6 +5,7 @@ import { noMetrics, type StageMetrics } from '../../core/ports/metrics';
 import { analystFeedbackOf } from '../../core/documents/feedback';
 import type { AnalystFeedback } from '../../core/agent/types';
 import { linkDeadline } from '../../deadline';
+import { exponentialDelay } from '../../retry';
 import { describeError } from '../../errors';
 import type { Logger } from '../../logger';
 import { deadLetterRecord } from '../dead-letter';
@@ -111,7 +112,7 @@ export function createAgentEventHandler(options: AgentEventHandlerOptions): Agen
     ...(options.persistRetry ?? { baseDelayMs: 250, maxDelayMs: 5000 }),
     onRetry: () => undefined,
   };
-  const backoff = (attempt: number): number => Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+  const backoff = (attempt: number): number => exponentialDelay(attempt, { baseDelayMs: options.retryBaseMs, maxDelayMs: options.retryMaxMs });
 
   const parseEvents = (messages: readonly InboundMessage[]): IncidentEvent[] => {
     const events: IncidentEvent[] = [];
