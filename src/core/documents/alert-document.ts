@@ -17,6 +17,12 @@ export const AlertDocument = NormalizedAlert.extend({
   incident: z.object({ id: z.string().min(1) }),
   ira: NormalizedAlert.shape.ira.extend({
     triage: z.object({ score: z.number().min(0).max(100), repeat: z.boolean(), repeat_count: z.number().int().nonnegative() }),
+    /** How far the alert's own time was from its ingest time when triage ignored it (a poisoned or broken clock). */
+    clock_skew_ms: z.number().int().optional(),
+    /** Entity values of this alert beyond the per-alert caps, not linked (an entity flood). */
+    entities_truncated: z.number().int().nonnegative().optional(),
+    /** Incidents this alert also touched but did not merge (a glue alert joins one, relates the others). */
+    related_incidents: z.array(z.string()).optional(),
   }),
 });
 export type AlertDocument = z.infer<typeof AlertDocument>;
@@ -30,6 +36,9 @@ export function alertDocument(triaged: TriagedAlert, ingestedAt: string): Docume
     ira: {
       ...alert.ira,
       triage: { score: triaged.score, repeat: triaged.repeat, repeat_count: triaged.repeatCount },
+      ...(triaged.clockSkewMs === undefined ? {} : { clock_skew_ms: Math.round(triaged.clockSkewMs) }),
+      ...(triaged.entitiesTruncated ? { entities_truncated: triaged.entitiesTruncated } : {}),
+      ...(triaged.relatedIncidentIds !== undefined && triaged.relatedIncidentIds.length > 0 ? { related_incidents: [...triaged.relatedIncidentIds] } : {}),
     },
   };
   return document;
