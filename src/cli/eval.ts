@@ -23,7 +23,8 @@ export const evalUsage = `usage: ira eval <dataset> [options]
                         paper: N=${paperBudget.candidates} M=${paperBudget.rollouts} H=${paperBudget.depth} with the configured call budget; config: IRA_AGENT_* alone)
   --candidates N  --rollouts M  --depth H  --max-steps S  --chunk-size C  --max-calls-per-step L
                         over the preset; --max-steps is T_max (default ${T_MAX} whatever the preset)
-  Methods oracle, no-op and playbook are known-answer policies: they need no model.`;
+  Methods oracle, no-op and playbook are known-answer policies: they need no model. self-consistency draws k action
+  samples per step, k matched to ira's calls per step on the same seed and case (ira runs first), else to its budget.`;
 
 const options = {
   methods: { type: 'string' },
