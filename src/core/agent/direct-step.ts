@@ -1,5 +1,6 @@
 import type { AgentConfig } from './agent-config';
 import { beginStep } from './build-step-context';
+import { fitEvidence } from './prompt-fit';
 import { conclude, initialDraft, type Draft } from './act';
 import type { AgentDeps, StepContext } from './context';
 import { checkEntities } from './entity-guard';
@@ -28,7 +29,8 @@ export async function beginBaselineStep(
   config: AgentConfig,
   signal: AbortSignal,
 ): Promise<BaselineStart> {
-  const { context, base } = beginStep(state, input, deps, config, signal);
+  const { context: begun, base } = beginStep(state, input, deps, config, signal);
+  const context = fitEvidence(begun);
   const start = initialDraft(base);
   if (isTerminal(start.current)) {
     return { outcome: conclude(context, start, { kind: 'abstain', code: 'recovered', reason: 'all six recovery stages are done' }, 'direct') };
