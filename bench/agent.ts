@@ -12,9 +12,10 @@
  * Model: loadConfig(process.env); when unset, the embedded SmolLM2-135M (IRA_EMBEDDED_MODEL_PATH, else the model
  * cache: `ira model pull`). Ollama (IRA_LLM_PROVIDER=ollama) works too but does not say how many prompt tokens it took
  * from its cache, so its evaluated count is null.
- * Each embedded decision gets a fresh adapter (its model loaded and warmed up outside the timing), so no decision
- * finds another's prompt in the cache; Ollama is unloaded between decisions unless --keep-cache.
- * Flags: --candidates N (2) --rollouts M (1) --depth H (2) --repeat K (1) --alerts A (all) --seed S (IRA_LLM_SEED)
+ * Each embedded decision gets a fresh adapter (its model loaded outside the timing, nothing evaluated), so no
+ * decision finds another's prompt in the cache and both planners' first calls are alike; Ollama is unloaded and
+ * warmed up with a tiny call between decisions unless --keep-cache.
+ * Flags: --candidates N (2) --rollouts M (1) --depth H (2) --repeat K (1) --alerts A (all) --seed S (IRA_LLM_SEED, else 1)
  *        --timeout-ms T (per decision, 480000) --threads T (IRA_LLM_THREADS) --keep-cache --json
  * `--json` prints {"variants":[{"name","calls","promptTokens","evaluatedPromptTokens","completionTokens","wallMs",…}],
  * "aims":…,"decisions":[…],"meta":…}; with --repeat > 1 a variant's figures are medians per decision.
@@ -43,6 +44,11 @@ const LOGS = join(ROOT, 'test', 'fixtures', 'alerts', 'snort', 'esorics26-digita
 const SYSTEM = join(ROOT, 'datasets', 'digital-twin', 'weak-credential-3', 'system.txt');
 
 const VARIANTS = ['direct', 'planner', 'planner-no-reuse'] as const;
+/**
+ * With SmolLM2 and this input, seed 1's incident analysis calls it an incident (measured), so the planner plans; with
+ * the configured 42, or 7, it answers "no incident" and every variant stops after that one call (nothing to compare).
+ */
+const DEFAULT_SEED = 1;
 type Variant = (typeof VARIANTS)[number];
 
 interface Options {
@@ -98,7 +104,7 @@ function parseOptions(argv: string[], config: Config): Options {
     alerts: values.alerts === undefined ? null : positive('alerts', values.alerts, 1),
     threads: values.threads === undefined ? (config.llm.threads ?? null) : positive('threads', values.threads, 1),
     keepCache: values['keep-cache'],
-    seed: values.seed === undefined ? config.llm.seed : positive('seed', values.seed, 0, 0),
+    seed: values.seed === undefined ? (process.env.IRA_LLM_SEED === undefined ? DEFAULT_SEED : config.llm.seed) : positive('seed', values.seed, 0, 0),
     timeoutMs: positive('timeout-ms', values['timeout-ms'], 480_000),
     json: values.json,
   };
@@ -195,8 +201,10 @@ async function adapterFor(bench: Bench, variant: Variant): Promise<{ llm: LlmPor
       ...(bench.options.threads === null ? {} : { threads: bench.options.threads }),
       reusePrefix: reuse,
     });
-    const warmMs = await warmUp(bench, llm);
-    return { llm, close: () => llm.close(), warmMs };
+    // Loaded, nothing evaluated: both planners' first call starts from an empty sequence, so they answer alike.
+    const started = performance.now();
+    await llm.load();
+    return { llm, close: () => llm.close(), warmMs: Math.round(performance.now() - started) };
   }
   if (!bench.options.keepCache) await unloadOllama(bench);
   const warmMs = await warmUp(bench, bench.shared);
@@ -215,7 +223,7 @@ async function unloadOllama(bench: Bench): Promise<void> {
   }
 }
 
-/** One tiny untimed call so that loading the model is not charged to the decision. */
+/** Ollama: one tiny untimed call so that loading the model is not charged to the decision. */
 async function warmUp(bench: Bench, llm: LlmPort): Promise<number> {
   const started = performance.now();
   await llm.complete({
@@ -320,11 +328,15 @@ interface Aims {
   /** planner's evaluated prompt tokens over planner-no-reuse's; aim ≤ 1/3. */
   readonly evaluatedOverNoReuse: number | null;
   readonly evaluatedAimMet: boolean | null;
+  /** The same per call: the fair comparison when the two planners made different numbers of calls. */
+  readonly evaluatedPerCallOverNoReuse: number | null;
   /** planner's wall time over direct's; aim ≤ 3. */
   readonly wallOverDirect: number;
   readonly wallAimMet: boolean;
   /** Same calls in planner and planner-no-reuse: they took the same path, so the token comparison is like for like. */
   readonly samePath: boolean;
+  /** The planner got past the analysis (more than the analysis and the conjecture test): there was planning to measure. */
+  readonly planned: boolean;
 }
 
 function aims(summary: readonly VariantSummary[]): Aims {
@@ -336,12 +348,18 @@ function aims(summary: readonly VariantSummary[]): Aims {
     ? null
     : planner.evaluatedPromptTokens / noReuse.evaluatedPromptTokens;
   const wall = (planner?.wallMs ?? Number.NaN) / (direct?.wallMs ?? Number.NaN);
+  const perCall = (entry: VariantSummary | undefined): number | null =>
+    entry?.evaluatedPromptTokens == null || entry.calls === 0 ? null : entry.evaluatedPromptTokens / entry.calls;
+  const plannerPerCall = perCall(planner);
+  const noReusePerCall = perCall(noReuse);
   return {
     evaluatedOverNoReuse: ratio === null ? null : Number(ratio.toFixed(3)),
     evaluatedAimMet: ratio === null ? null : ratio <= 1 / 3,
+    evaluatedPerCallOverNoReuse: plannerPerCall === null || noReusePerCall === null || noReusePerCall === 0 ? null : Number((plannerPerCall / noReusePerCall).toFixed(3)),
     wallOverDirect: Number(wall.toFixed(2)),
     wallAimMet: wall <= 3,
     samePath: planner !== undefined && noReuse !== undefined && planner.calls === noReuse.calls,
+    planned: (planner?.calls ?? 0) > 2,
   };
 }
 
@@ -379,8 +397,9 @@ function printText(meta: Record<string, string>, rows: readonly Row[], summary: 
   const met = (value: boolean | null): string => (value === null ? 'not measurable' : value ? 'met' : 'NOT met');
   out.push('', 'aims:');
   out.push(`  planner evaluated prompt tokens / planner-no-reuse's = ${aim.evaluatedOverNoReuse ?? '-'} (aim ≤ 0.333: ${met(aim.evaluatedAimMet)})` +
-    `${aim.samePath ? '' : '; the two planners made different numbers of calls, so compare per call too'}`);
+    `${aim.samePath ? '' : `; the two planners made different numbers of calls: per call ${aim.evaluatedPerCallOverNoReuse ?? '-'}`}`);
   out.push(`  planner wall time / direct's = ${aim.wallOverDirect} (aim ≤ 3: ${met(aim.wallAimMet)})`);
+  if (!aim.planned) out.push('  the analysis ended the planner\'s decision before planning: nothing was planned; try another --seed');
   out.push('', `note: ${NOTE}`, '');
   process.stdout.write(out.join('\n'));
 }
