@@ -21,6 +21,8 @@ export const stringBytes = (value: string): number => 2 * value.length;
 export interface IncidentRecord {
   readonly id: string;
   status: Incident['status'];
+  /** Closed by an analyst (a false positive): final, never reopened, not even by a later alert of its case. */
+  closedByAnalyst: boolean;
   /** Set when merged: the record this one was folded into (follow with `resolve`). */
   mergedInto: IncidentRecord | undefined;
   readonly caseId: string | undefined;
@@ -59,7 +61,7 @@ export function incidentIdForCase(caseId: string): string {
 
 export function newRecord(id: string, atMs: number, caseId?: string): IncidentRecord {
   return {
-    id, status: 'open', mergedInto: undefined, caseId, firstMs: atMs, lastMs: atMs, alertCount: 0, uniqueCount: 0,
+    id, status: 'open', closedByAnalyst: false, mergedInto: undefined, caseId, firstMs: atMs, lastMs: atMs, alertCount: 0, uniqueCount: 0,
     maxAlertScore: 0, maxSeverity: 0, version: 0, hosts: new Set(), ips: new Set(), users: new Set(),
     tactics: new Set(), techniques: new Set(), rules: new Set(), formats: new Set(), related: new Set(),
     entitiesTruncated: 0, countedBytes: 0, bytes: RECORD_BYTES + stringBytes(id) + (caseId === undefined ? 0 : stringBytes(caseId)),

@@ -1,5 +1,6 @@
 /** Triage and correlation: score each alert, fold repeats, group alerts into incidents (docs/triage.md). */
 export { triageBatch } from './triage';
+export { closeIncidents } from './close';
 export { createTriageState, estimateTriageBytes, hydrateTriageState, type TriageState } from './state';
 export { alertScore, incidentScore, type Novelty } from './score';
 export { alertStage, NEUTRAL_STAGE } from './stage';

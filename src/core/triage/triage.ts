@@ -74,7 +74,7 @@ function triageOne(
   const caseId = alert.ira.case_id;
   const placement =
     caseId !== undefined && caseId !== ''
-      ? placeInCase(state, log, caseId, atMs)
+      ? placeInCase(state, log, caseId, alert.ira.alert_id, atMs)
       : correlate(state, log, alert, entities, atMs);
   const { record } = placement;
 
@@ -106,12 +106,16 @@ function triageOne(
   return { result, record };
 }
 
-/** A case id carried by the alert wins: no entity linking, the incident id follows from the case id. */
-function placeInCase(state: TriageState, log: BatchLog, caseId: string, atMs: number): Placement {
+/**
+ * A case id carried by the alert wins: no entity linking, the incident id follows from the case id. A case whose
+ * incident an analyst closed goes on in a new incident, named after the alert that opens it (a redelivery of that
+ * alert names the same one).
+ */
+function placeInCase(state: TriageState, log: BatchLog, caseId: string, alertId: string, atMs: number): Placement {
   let record = state.cases.get(caseId);
   let joined = true;
-  if (record === undefined) {
-    record = newRecord(incidentIdForCase(caseId), atMs, caseId);
+  if (record === undefined || record.closedByAnalyst) {
+    record = newRecord(record === undefined ? incidentIdForCase(caseId) : incidentIdForAlert(alertId), atMs, caseId);
     log.opened(record);
     joined = false;
   } else if (record.status === 'closed') {
