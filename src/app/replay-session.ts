@@ -8,7 +8,7 @@ import type { Progress } from '../core/ports/progress';
 import type { Config } from '../config';
 import { AgentConfig, agentConfigFromSettings } from '../core/agent/agent-config';
 import { withCalibratedGamma } from './calibration-file';
-import type { BudgetOverrides, Features, Method, SessionSettings } from '../replay/replay-settings';
+import { recommendationMode, type BudgetOverrides, type Features, type Method, type SessionSettings } from '../replay/replay-settings';
 import type { AgentDeps } from '../core/agent/context';
 import { runDirectStep } from '../core/agent/direct-step';
 import { matchedSamples, plannerCallBudget, runSelfConsistencyStep } from '../core/agent/self-consistency-step';
@@ -70,10 +70,10 @@ export function stepRunner(llm: LlmPort, config: AgentConfig, method: Method, no
   if (method === 'self-consistency') {
     // Without a measured k, the planner's call budget per step less the baseline's own calls (docs/evaluation.md).
     const k = samples ?? matchedSamples(plannerCallBudget(config));
-    return (state, input, signal) => runSelfConsistencyStep(state, input, deps, config, signal, k);
+    return (state, input, signal, listeners) => runSelfConsistencyStep(state, input, { ...deps, ...listeners }, config, signal, k);
   }
   const step = method === 'direct' ? runDirectStep : runAgentStep;
-  return (state, input, signal) => step(state, input, deps, config, signal);
+  return (state, input, signal, listeners) => step(state, input, { ...deps, ...listeners }, config, signal);
 }
 
 export async function openStore(config: Config, settings: SessionSettings, logger: Logger, signal: AbortSignal): Promise<{ store: DocumentStore; label: string }> {
@@ -111,6 +111,7 @@ export async function runSession(
         model: llm.model,
         provider: config.llm.provider,
         method: methodLabel(settings.method, settings.features),
+        mode: recommendationMode(settings.method),
         budget,
         maxIncidents: settings.maxIncidents ?? config.replay.maxIncidents,
         triage: config.triage.options,
