@@ -22,7 +22,8 @@ export interface ReplayOptions {
   readonly source: AlertSource;
   readonly store: DocumentStore;
   readonly indices: IndexNames;
-  readonly runner: StepRunner;
+  /** The agent step; absent for `--triage-only` (normalisation and triage, no model). */
+  readonly runner?: StepRunner;
   readonly stopRule?: StopRule;
   readonly model: string;
   readonly provider: string;
@@ -60,7 +61,7 @@ async function persistStep(options: ReplayOptions, outcome: StepOutcome, signal:
   if (saved === 'conflict') throw new IraError(ErrorCodes.storeConflict, `incident ${incidentId} changed under replay`);
 }
 
-async function replayIncident(options: ReplayOptions, item: TriagedIncident, position: number, total: number, system: string | undefined, signal: AbortSignal): Promise<IncidentReport> {
+async function replayIncident(options: ReplayOptions & { readonly runner: StepRunner }, item: TriagedIncident, position: number, total: number, system: string | undefined, signal: AbortSignal): Promise<IncidentReport> {
   const label = `incident ${position + 1}/${total} (${item.alerts.length} alerts)`;
   const stepLabel = (index: number): string => `incident ${position + 1}/${total} step ${index + 1}`;
   const planned = plannedCalls(options.budget, options.mode ?? 'planner');
@@ -118,12 +119,22 @@ export async function runReplay(options: ReplayOptions, signal: AbortSignal): Pr
   const chosen = groups.slice(0, options.maxIncidents);
   const system = systemContext(input.systemDescription, prepared.contextLines, options.contextChars);
   const reports: IncidentReport[] = [];
-  for (const [position, item] of chosen.entries()) {
+  const runner = options.runner;
+  for (const [position, item] of runner === undefined ? [] : chosen.entries()) {
     signal.throwIfAborted();
-    reports.push(await replayIncident(options, item, position, chosen.length, system, signal));
+    reports.push(await replayIncident({ ...options, runner: runner as StepRunner }, item, position, chosen.length, system, signal));
     if (reports.at(-1)?.stopReason === 'aborted') break;
   }
   options.progress.end();
+  const warnings = [
+    ...(input.warnings ?? []),
+    ...prepared.files.filter((file) => file.alerts === 0).map((file) => `${file.file}: no alerts in ${file.records} record(s) (${file.rejected} rejected, ${file.context} read as prose)`),
+  ];
+  const rejectionReasons: Record<string, number> = {};
+  for (const rejection of prepared.rejections) {
+    const reason = rejection.reason.split(':')[0] ?? 'unknown';
+    rejectionReasons[reason] = (rejectionReasons[reason] ?? 0) + 1;
+  }
   return {
     title: `ira replay: ${input.name}`,
     source: options.source.description,
@@ -143,6 +154,14 @@ export async function runReplay(options: ReplayOptions, signal: AbortSignal): Pr
       incidentsReplayed: reports.length,
     },
     rejections: prepared.rejections.slice(0, 20),
+    inputs: { files: prepared.files, warnings, rejectionReasons },
+    triaged: groups.slice(0, 50).map((group) => ({
+      id: group.incident.id,
+      score: group.incident.score,
+      alerts: group.alerts.length,
+      tactics: group.incident.tactics,
+      status: group.incident.status,
+    })),
     output: options.output,
     incidents: reports,
   };
