@@ -18,8 +18,10 @@ export interface TriageCounters {
   retries: number;
   /** Triage state reloaded from the store after a rebalance. */
   rehydrations: number;
+  /** Incidents closed in triage state because an analyst closed them (a false positive; see closeIncidents). */
+  closures: number;
 }
 
 export function createCounters(): TriageCounters {
-  return { consumed: 0, indexed: 0, duplicates: 0, dlq: 0, incidentsChanged: 0, events: 0, commits: 0, retries: 0, rehydrations: 0 };
+  return { consumed: 0, indexed: 0, duplicates: 0, dlq: 0, incidentsChanged: 0, events: 0, commits: 0, retries: 0, rehydrations: 0, closures: 0 };
 }

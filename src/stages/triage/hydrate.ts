@@ -82,3 +82,27 @@ export async function hydrateFromStore(
   logger.info('triage-hydrated', { incidents: incidents.length, open: incidents.filter((i) => i.status === 'open').length });
   return hydrateTriageState(options, incidents, options.nowMs);
 }
+
+/**
+ * The ids of incidents an analyst closed (`ira.closed`, a false positive) whose last alert falls within one
+ * correlation window before `watermarkMs` (triage's alert-time clock; all of them when it has none yet): what stage 1
+ * may still hold open or remember for a case. A cheap filtered search, paged like loadRecentIncidents.
+ */
+export async function loadAnalystClosures(
+  store: DocumentStore,
+  index: string,
+  options: { windowMs: number; watermarkMs: number; limit: number },
+  signal: AbortSignal,
+): Promise<string[]> {
+  const filters: SearchFilter[] = [{ kind: 'exists', field: 'ira.closed.at' }];
+  if (Number.isFinite(options.watermarkMs)) filters.push({ kind: 'range', field: 'last_seen', gte: new Date(options.watermarkMs - options.windowMs).toISOString() });
+  const ids: string[] = [];
+  let searchAfter: (string | number)[] | undefined;
+  while (ids.length < options.limit) {
+    const page = await store.search({ index, filters, sort: [{ field: 'id', order: 'asc' }], size: PAGE, ...(searchAfter ? { searchAfter } : {}) }, signal);
+    for (const hit of page.hits) ids.push(hit.id);
+    searchAfter = page.hits[page.hits.length - 1]?.sort;
+    if (page.hits.length < PAGE || !searchAfter) break;
+  }
+  return ids.slice(0, options.limit);
+}

@@ -1,10 +1,11 @@
 import { normalizeAlert } from '../../core/alert/normalize';
 import type { NormalizedAlert } from '../../core/alert/schema';
 import type { DocumentStore, IndexNames } from '../../core/ports/store';
-import { triageBatch, type Incident, type TriageState, type TriageBatchResult } from '../../core/triage';
+import { closeIncidents, triageBatch, type Incident, type TriageState, type TriageBatchResult } from '../../core/triage';
 import type { Logger } from '../../logger';
 import { createCounters, type TriageCounters } from './counters';
-import { alertWrites, incidentWrites } from './triage-writes';
+import { loadAnalystClosures } from './hydrate';
+import { alertWrites, writeIncidentDocuments } from './triage-writes';
 import { deadLetterMessage, deadLetterRecord, type Rejection } from '../dead-letter';
 import { incidentEvent, incidentEventMessage } from '../incident-event';
 import { persist, type PersistOptions } from '../persist';
@@ -30,6 +31,12 @@ export interface TriagePipelineOptions {
    * partitions this process now holds may carry incidents another process (perhaps a dead one) formed and stored.
    */
   rehydrate?: () => Promise<TriageState>;
+  /**
+   * How often (at most) the ids of incidents analysts closed are reloaded from the store, before a chunk, so a later
+   * alert opens a new incident instead of joining a closed one (default 2000 ms). Skipped while triage holds nothing
+   * that could be closed.
+   */
+  closureRefreshMs?: number;
 }
 
 export interface TriagePipeline {
@@ -77,6 +84,8 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
   const pending = new Map<string, Incident>();
   let state = options.state;
   let stale = false;
+  const closureRefreshMs = options.closureRefreshMs ?? 2000;
+  let closuresLoadedAt = Number.NEGATIVE_INFINITY;
   const retry = options.retry ?? { baseDelayMs: 250, maxDelayMs: 5000 };
   const persistOptions: PersistOptions = {
     logger: options.logger,
@@ -110,8 +119,7 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
   async function writeIncidents(refused: Map<string, string>): Promise<void> {
     const snapshot = [...pending.values()];
     if (snapshot.length === 0) return;
-    const operations = incidentWrites(snapshot, options.indices);
-    const outcomes = await options.store.bulk(operations, options.signal);
+    const outcomes = await writeIncidentDocuments(options.store, snapshot, options.indices.incidents, options.signal);
     outcomes.forEach((outcome, index) => {
       const incident = snapshot[index] as Incident;
       if (outcome.status === 'rejected') {
@@ -151,6 +159,25 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
     return { events, dead };
   }
 
+  /**
+   * Analysts' closures (false positives) reach triage state here: several processes and restarts see the same
+   * store, so each reloads what was closed rather than wait for a message meant for one of them.
+   */
+  async function applyClosures(control: BatchControl): Promise<boolean> {
+    const at = now().getTime();
+    if (at - closuresLoadedAt < closureRefreshMs || (state.open.size === 0 && state.cases.size === 0)) return true;
+    const window = { windowMs: state.windowMs, watermarkMs: state.watermark, limit: state.maxTrackedIncidents };
+    const loaded = await persist('closures', () => loadAnalystClosures(options.store, options.indices.incidents, window, options.signal), control, persistOptions);
+    if (!loaded.done) return false;
+    closuresLoadedAt = at;
+    const closed = closeIncidents(state, loaded.value);
+    if (closed.length > 0) {
+      counters.closures += closed.length;
+      options.logger.info('incidents-closed-by-analyst', { count: closed.length, incidentIds: closed.slice(0, 20) });
+    }
+    return true;
+  }
+
   async function handleChunk(messages: InboundMessage[], control: BatchControl): Promise<boolean> {
     // Incidents whose write is still pending would be lost by a reload: it waits until they are acknowledged.
     if (stale && options.rehydrate !== undefined && pending.size === 0) {
@@ -159,7 +186,9 @@ export function createTriagePipeline(options: TriagePipelineOptions): TriagePipe
       state = reloaded.value;
       stale = false;
       counters.rehydrations += 1;
+      closuresLoadedAt = Number.NEGATIVE_INFINITY;
     }
+    if (!(await applyClosures(control))) return false;
     counters.consumed += messages.length;
     const decoded = decode(messages, deadLetterMaxBytes);
     // The broker's timestamp is the ingest time the triage clock trusts over an alert's own claim of time.

@@ -10,7 +10,7 @@ const TOKEN = 'unit-token-0123456789';
 async function start(options: { token?: string; storeUp?: boolean } = {}) {
   const sent: FeedbackMessage[] = [];
   const metrics = createServeMetrics();
-  metrics.attachTriage({ consumed: 5, indexed: 4, duplicates: 1, dlq: 1, incidentsChanged: 1, events: 1, commits: 1, retries: 0, rehydrations: 0 });
+  metrics.attachTriage({ consumed: 5, indexed: 4, duplicates: 1, dlq: 1, incidentsChanged: 1, events: 1, commits: 1, retries: 0, rehydrations: 0, closures: 0 });
   metrics.agentStepEnded({ seconds: 3, decision: 'abstain', abstainCode: 'inconsistent' });
   const readiness = createReadiness(
     [
