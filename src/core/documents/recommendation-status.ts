@@ -1,4 +1,4 @@
-import type { StoredDocument, WriteOperation } from '../ports/store';
+import type { Document, StoredDocument, WriteOperation } from '../ports/store';
 
 /**
  * A recommendation's lifecycle in `ira.status`: every step writes `recommended`; analysts and SOAR tools move it to
@@ -26,4 +26,19 @@ export function supersedeWrite(index: string, previous: StoredDocument | undefin
     upsert: false,
     condition: { seqNo: previous.seqNo, primaryTerm: previous.primaryTerm },
   };
+}
+
+/**
+ * The change to an incident document's `ira.summary` when feedback moves recommendation `recommendationId` to
+ * `status`: its `latest_recommendation` takes the status (and the recommendation's own message), so the dashboard's
+ * summary and the recommendation in Discover agree. Undefined when the summary is about another (newer)
+ * recommendation, or there is no summary yet: nothing to change.
+ */
+export function summaryStatusPatch(incident: Document, recommendationId: string, status: RecommendationStatus, message: unknown): Document | undefined {
+  const ira = incident['ira'];
+  const summary = typeof ira === 'object' && ira !== null ? (ira as Record<string, unknown>)['summary'] : undefined;
+  const latest = typeof summary === 'object' && summary !== null ? (summary as Record<string, unknown>)['latest_recommendation'] : undefined;
+  if (typeof latest !== 'object' || latest === null || (latest as Record<string, unknown>)['id'] !== recommendationId) return undefined;
+  const text = typeof message === 'string' && message.length > 0 ? { message } : {};
+  return { ira: { summary: { latest_recommendation: { status, ...text } } } };
 }

@@ -1,5 +1,6 @@
 import type { BatchControl, BatchHandler, InboundMessage, MessageProducer } from '../../core/ports/messaging';
 import type { Document, DocumentStore, IndexNames, StoredDocument } from '../../core/ports/store';
+import { summaryStatusPatch, type RecommendationStatus } from '../../core/documents/recommendation-status';
 import type { Logger } from '../../logger';
 import { incidentEventMessage, type IncidentEvent } from '../incident-event';
 import { persist } from '../persist';
@@ -29,15 +30,19 @@ export interface FeedbackHandlerOptions {
 }
 
 /** The recommendation lifecycle keeps its five states; a false positive rejects the recommendation it is about. */
-const recommendationStatus = (status: ParsedFeedback['status']): string => (status === 'false-positive' ? 'rejected' : status);
+const recommendationStatus = (status: ParsedFeedback['status']): RecommendationStatus => (status === 'false-positive' ? 'rejected' : status);
+
+/** Rounds of read-then-conditional-write on the incident before the closure is written unconditionally. */
+const MAX_ROUNDS = 4;
 
 type Applied = { kind: 'applied' } | { kind: 'rejected'; rejection: FeedbackRejection };
 
 /**
- * Stage 3 of `ira serve`: `ira.feedback` → the recommendation's `ira.status` (and `ira.feedback`) → an incident event
+ * Stage 3 of `ira serve`: `ira.feedback` → the recommendation's `ira.status` (and `ira.feedback`), and the incident
+ * summary's `latest_recommendation.status` when it names that recommendation → an incident event
  * of kind `feedback` on `ira.incident-events` (key = incident id), so stage 2 steps the incident through its normal
- * path with the feedback attached. `false-positive` closes the incident instead (`status: closed`, `ira.closed`),
- * and stage 2 steps it no more. Invalid messages go to `ira.feedback.dlq` with the reason. The batch is committed
+ * path with the feedback attached. `false-positive` closes the incident instead (`status: closed`, `ira.closed`):
+ * stage 2 steps it no more, and stage 1 closes it in its triage state and never writes it open again. Invalid messages go to `ira.feedback.dlq` with the reason. The batch is committed
  * only after every write and every message it caused is acknowledged; each write is idempotent.
  */
 export function createFeedbackHandler(options: FeedbackHandlerOptions): { handleBatch: BatchHandler; counters: FeedbackCounters } {
@@ -73,17 +78,39 @@ export function createFeedbackHandler(options: FeedbackHandlerOptions): { handle
     return { kind: 'rejected', rejection: { reason: 'store-rejected', message: `recommendation update refused: ${JSON.stringify(result)}` } };
   };
 
-  const closeIncident = async (feedback: ParsedFeedback, receivedAt: string): Promise<void> => {
-    const { message } = feedback;
+  /** The incident's change: the closure of a false positive, and the summary's latest recommendation status. */
+  const incidentChange = (source: Document, feedback: ParsedFeedback, message: unknown, receivedAt: string): Document | undefined => {
+    const patch = summaryStatusPatch(source, feedback.message.recommendation_id, recommendationStatus(feedback.status), message);
+    const summary = patch?.['ira'] as Document | undefined;
+    if (feedback.status !== 'false-positive') return summary === undefined ? undefined : { ira: summary };
+    const { comment, actor } = feedback.message;
     const closed = {
       reason: 'false-positive',
       at: receivedAt,
-      recommendation_id: message.recommendation_id,
-      ...(message.comment === undefined ? {} : { comment: message.comment }),
-      ...(message.actor === undefined ? {} : { actor: message.actor }),
+      recommendation_id: feedback.message.recommendation_id,
+      ...(comment === undefined ? {} : { comment }),
+      ...(actor === undefined ? {} : { actor }),
     };
-    await store.bulk([{ op: 'update', index: indices.incidents, id: feedback.incidentId, doc: { status: 'closed', ira: { closed } }, upsert: false }], signal);
-    counters.closed++;
+    return { status: 'closed', ira: { closed, ...summary } };
+  };
+
+  /**
+   * Pinned to the seq_no read, so a summary stage 2 rewrote in between (a newer recommendation) is read again rather
+   * than overwritten. A false positive's closure must land even if the incident keeps changing: the last round
+   * writes it unconditionally.
+   */
+  const updateIncident = async (feedback: ParsedFeedback, recommendation: StoredDocument, incident: StoredDocument, receivedAt: string): Promise<void> => {
+    const message = recommendation.source['message'];
+    let current: StoredDocument | undefined = incident;
+    for (let round = 0; current !== undefined; round++) {
+      const doc = incidentChange(current.source, feedback, message, receivedAt);
+      if (doc === undefined) return;
+      const last = round + 1 >= MAX_ROUNDS;
+      const condition = last ? {} : { condition: { seqNo: current.seqNo, primaryTerm: current.primaryTerm } };
+      const [result] = await store.bulk([{ op: 'update', index: indices.incidents, id: feedback.incidentId, doc, upsert: false, ...condition }], signal);
+      if (result?.status !== 'conflict' || last) return;
+      current = await store.get(indices.incidents, feedback.incidentId, signal);
+    }
   };
 
   const apply = async (record: InboundMessage, feedback: ParsedFeedback): Promise<Applied> => {
@@ -97,8 +124,9 @@ export function createFeedbackHandler(options: FeedbackHandlerOptions): { handle
     const updated = await updateRecommendation(feedback, receivedAt);
     if (updated.kind === 'rejected') return updated;
     counters.applied++;
+    await updateIncident(feedback, recommendation, incident, receivedAt);
     if (feedback.status === 'false-positive') {
-      await closeIncident(feedback, receivedAt);
+      counters.closed++;
       logger.info('incident-closed', { incidentId: feedback.incidentId, reason: 'false-positive', recommendationId: feedback.message.recommendation_id });
       return updated;
     }

@@ -105,6 +105,41 @@ describe('feedback stage', () => {
     expect(handler.counters.closed).toBe(1);
   });
 
+  describe('the incident summary follows the feedback', () => {
+    const latest = (id: string) => ({ id, message: 'Block 10.0.2.5 at the perimeter (contain)', status: 'recommended', action_kind: 'block-ip', '@timestamp': '2026-06-10T13:30:00Z' });
+    function withSummary(latestId: string) {
+      const store = memoryStore({
+        ...seed(),
+        't-recommendations/inc-1:0': { step: 0, message: 'Block 10.0.2.5 at the perimeter (contain): scan from it', ira: { status: 'recommended' } },
+        't-incidents/inc-1': { ...seed()['t-incidents/inc-1'], ira: { summary: { alerts: 9, latest_recommendation: latest(latestId) } } },
+      });
+      const handler = createFeedbackHandler({ store, producer: recordingProducer(), indices, topics, logger: silentLogger, signal: new AbortController().signal, now: () => new Date('2026-06-10T14:00:00Z') });
+      return { store, handler };
+    }
+    const summaryOf = (store: ReturnType<typeof memoryStore>) => (store.docs.get('t-incidents/inc-1') as { ira: { summary: { alerts: number; latest_recommendation: Record<string, unknown> } } }).ira.summary;
+
+    test.each([
+      ['executed', 'executed'],
+      ['accepted', 'accepted'],
+      ['false-positive', 'rejected'],
+    ])('%s on the latest recommendation: ira.summary.latest_recommendation.status is %s, with its message', async (status, expected) => {
+      const { store, handler } = withSummary('inc-1:0');
+      await handler.handleBatch({ topic: 'ira.feedback', partition: 0, messages: [record({ recommendation_id: 'inc-1:0', status }, 1)] }, control([]));
+      expect(summaryOf(store).latest_recommendation).toEqual({
+        ...latest('inc-1:0'),
+        status: expected,
+        message: 'Block 10.0.2.5 at the perimeter (contain): scan from it',
+      });
+      expect(summaryOf(store).alerts).toBe(9);
+    });
+
+    test('feedback on an older recommendation leaves the summary of the newer one alone', async () => {
+      const { store, handler } = withSummary('inc-1:1');
+      await handler.handleBatch({ topic: 'ira.feedback', partition: 0, messages: [record({ recommendation_id: 'inc-1:0', status: 'executed' }, 1)] }, control([]));
+      expect(summaryOf(store).latest_recommendation).toEqual(latest('inc-1:1'));
+    });
+  });
+
   test.each([
     ['unparseable', '{"recommendation_id": "inc-1:0",', 'unparseable'],
     ['invalid status', { recommendation_id: 'inc-1:0', status: 'done' }, 'invalid'],
