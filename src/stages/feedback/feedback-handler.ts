@@ -39,11 +39,12 @@ type Applied = { kind: 'applied' } | { kind: 'rejected'; rejection: FeedbackReje
 
 /**
  * Stage 3 of `ira serve`: `ira.feedback` → the recommendation's `ira.status` (and `ira.feedback`), and the incident
- * summary's `latest_recommendation.status` when it names that recommendation → an incident event
- * of kind `feedback` on `ira.incident-events` (key = incident id), so stage 2 steps the incident through its normal
- * path with the feedback attached. `false-positive` closes the incident instead (`status: closed`, `ira.closed`):
- * stage 2 steps it no more, and stage 1 closes it in its triage state and never writes it open again. Invalid messages go to `ira.feedback.dlq` with the reason. The batch is committed
- * only after every write and every message it caused is acknowledged; each write is idempotent.
+ * summary's `latest_recommendation.status` when it names that recommendation → an incident event of kind
+ * `feedback` on `ira.incident-events` (key = incident id), so stage 2 steps the incident through its normal path
+ * with the feedback attached. `false-positive` closes the incident instead (`status: closed`, `ira.closed`): stage 2
+ * steps it no more, and stage 1 closes it in its triage state and never writes it open again. Invalid messages go to
+ * `ira.feedback.dlq` with the reason. The batch is committed only after every write and every message it caused is
+ * acknowledged; each write is idempotent.
  */
 export function createFeedbackHandler(options: FeedbackHandlerOptions): { handleBatch: BatchHandler; counters: FeedbackCounters } {
   const counters: FeedbackCounters = { received: 0, applied: 0, events: 0, closed: 0, deadLettered: 0, retries: 0 };
