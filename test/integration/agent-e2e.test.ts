@@ -108,7 +108,7 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
         IRA_AGENT_EVIDENCE_CHARS: '2500',
         IRA_LLM_TIMEOUT_MS: '240000',
         IRA_AGENT_COALESCE_MS: '5000',
-        IRA_LLM_MAX_TOKENS: '400',
+        IRA_LLM_PROFILE: 'smollm2',
         IRA_LLM_CONTEXT_SIZE: '4096',
       }),
     );
