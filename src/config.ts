@@ -172,6 +172,20 @@ function kafkaSasl(env: Env, context: z.RefinementCtx): { mechanism: SaslMechani
 }
 
 /** Parses the environment (plus the optional file) into a Config, or throws one IraError naming every bad setting. */
+/** `IRA_*` names that are not settings of the service: the test and install scripts' own, and the file pointer. */
+const NOT_SETTINGS = new Set(['IRA_CONFIG_FILE', 'IRA_CACHE', 'IRA_SERVICES', 'IRA_KEEP_SERVICES']);
+
+/**
+ * `IRA_*` variables that name no setting: a typo or a setting that no longer exists (IRA_LLM_MAX_TOKENS, say) would
+ * otherwise be ignored in silence. The CLI warns about each; loading still succeeds.
+ */
+export function unknownSettings(environment: NodeJS.ProcessEnv = process.env): string[] {
+  const known = new Set(Object.keys(EnvSchema.shape));
+  return Object.keys(environment)
+    .filter((key) => key.startsWith('IRA_') && !key.startsWith('IRA_TEST_') && !NOT_SETTINGS.has(key) && !known.has(key))
+    .sort();
+}
+
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const fromFile = environment.IRA_CONFIG_FILE ? readConfigFile(environment.IRA_CONFIG_FILE) : {};
   const merged: Record<string, string | undefined> = { ...fromFile };

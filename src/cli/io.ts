@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../config';
+import { loadConfig, unknownSettings, type Config } from '../config';
 import { describeError, IraError } from '../errors';
 import { createJsonLogger, type Logger, type LogLevel } from '../logger';
 
@@ -30,6 +30,9 @@ export class UsageError extends Error {
 }
 
 export function loadConfigOrReport(io: CliIo): Config | undefined {
+  for (const name of unknownSettings(io.env)) {
+    writeLine(io.stderr, `ira: warning: ${name} is not a setting and is ignored (docs/configuration.md lists them all)`);
+  }
   try {
     return loadConfig(io.env);
   } catch (error) {
