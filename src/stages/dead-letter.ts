@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { AlertRejection } from '../core/alert/schema';
 import type { OutboundMessage, InboundMessage } from '../core/ports/messaging';
 
 /**
@@ -19,11 +20,16 @@ export const DeadLetterReasons = [
 ] as const;
 export type DeadLetterReason = (typeof DeadLetterReasons)[number];
 
+/** Which input bound refused an `unparseable` record (the normaliser's `AlertRejection.code`, limits.ts). */
+export const RejectionCodes = ['too-large', 'too-deep'] as const satisfies readonly NonNullable<AlertRejection['code']>[];
+
 export const DeadLetter = z.object({
   reason: z.enum(DeadLetterReasons),
   message: z.string(),
   issues: z.array(z.string()),
   format: z.string().nullable(),
+  /** Set when a bound refused the record before it was parsed: `too-large` or `too-deep`. */
+  code: z.enum(RejectionCodes).optional(),
   topic: z.string(),
   partition: z.number().int(),
   offset: z.string(),
@@ -42,6 +48,7 @@ export type DeadLetter = z.infer<typeof DeadLetter>;
 
 export interface Rejection {
   reason: DeadLetterReason;
+  code?: AlertRejection['code'] | undefined;
   message: string;
   issues?: readonly string[] | undefined;
   format?: string | undefined;
@@ -79,6 +86,7 @@ export function deadLetterRecord(
     message: rejection.message,
     issues: [...(rejection.issues ?? [])],
     format: rejection.format ?? null,
+    ...(rejection.code === undefined ? {} : { code: rejection.code }),
     ...origin,
     original_base64: original.toString('base64'),
     ...extra,

@@ -6,6 +6,7 @@ export const DeadLetter = z.strictObject({
   message: z.string(),
   issues: z.array(z.string()),
   format: z.string().nullable(),
+  code: z.enum(['too-large', 'too-deep']).optional(),
   topic: z.string(),
   partition: z.number().int(),
   offset: z.string().regex(/^\d+$/),
