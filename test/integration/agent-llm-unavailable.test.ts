@@ -130,7 +130,15 @@ describe('stage 2 with the model server down (llm-unavailable)', () => {
     expect(eventsDlq.messages).toHaveLength(0);
     expect(serve.logs.filter((line) => ['agent-step-failed', 'agent-step-dead-lettered', 'kafka-consumer-crash'].includes(line.message))).toEqual([]);
     expect(ended).toBe(false);
-    const queued = (await searchAll(`${scope.prefix}-agent-queue`)).find((doc) => (doc['incident'] as { id?: string } | undefined)?.id === recommendation.incident.id);
+    // Still queued in the durable work list, with the backoff recorded (written just after the log line).
+    const queued = await waitFor(
+      async () => {
+        const docs = await searchAll(`${scope.prefix}-agent-queue`);
+        const doc = docs.find((entry) => (entry['incident'] as { id?: string } | undefined)?.id === recommendation.incident.id);
+        return doc !== undefined && doc['attempts'] === 2 ? doc : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the work list to record the second failure', describeState: recent },
+    );
     expect(queued).toMatchObject({ status: 'queued', attempts: 2 });
     await serve.stop();
   });

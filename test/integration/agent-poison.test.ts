@@ -155,8 +155,14 @@ describe('a stage-2 poison event (an incident that does not exist)', () => {
       },
       { timeoutMs: 60_000, intervalMs: 500, description: 'the agent group to commit past the poison event', describeState: recent },
     );
-    const queue = await searchAll(`${scope.prefix}-agent-queue`);
-    expect(queue.find((doc) => (doc['incident'] as { id?: string } | undefined)?.id === ghost)).toMatchObject({ status: 'dead-lettered' });
+    // The work list says so too (written just after the dead letter was acknowledged).
+    await waitFor(
+      async () => {
+        const queue = await searchAll(`${scope.prefix}-agent-queue`);
+        return queue.find((doc) => (doc['incident'] as { id?: string } | undefined)?.id === ghost)?.['status'] === 'dead-lettered';
+      },
+      { timeoutMs: 10_000, description: 'the ghost incident recorded as dead-lettered in the work list', describeState: recent },
+    );
     expect(eventsDlq.messages).toHaveLength(1);
     await serve.stop();
   });
