@@ -115,8 +115,6 @@ export const Usage = z.object({
   promptTokens: count,
   /** Prompt tokens evaluated, prefix-cache hits excluded (equal to promptTokens where the server does not say). */
   evaluatedPromptTokens: count.optional(),
-  /** Prompt tokens evaluated, prefix-cache hits excluded (equal to promptTokens where the server does not say). */
-  evaluatedPromptTokens: count.optional(),
   completionTokens: count,
   callsByPurpose: z.record(z.string(), count),
 });
