@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ExitCodes, writeLine, type CliCommand, type CliIo } from './io';
 import { runCalibrateCommand } from './calibrate';
+import { runDashboardsCommand } from './dashboards';
 import { runEvalCommand } from './eval';
 import { runFeedbackCommand } from './feedback';
 import { packageVersion } from '../version';
@@ -15,6 +16,7 @@ const commands: Record<string, { run: CliCommand; summary: string }> = {
   calibrate: { run: runCalibrateCommand, summary: 'calibrate γ of the consistency guard for your model (split conformal, datasets/calibration)' },
   model: { run: runModelCommand, summary: 'get the default embedded model (ira model pull)' },
   serve: { run: runServeCommand, summary: 'run the live pipeline: Kafka → triage → Elasticsearch → agent' },
+  dashboards: { run: runDashboardsCommand, summary: 'install the Kibana / OpenSearch Dashboards saved objects (ira dashboards install --kibana URL)' },
   feedback: { run: runFeedbackCommand, summary: 'report what became of a recommendation (accepted, executed, rejected, failed, false-positive)' },
 };
 
