@@ -46,7 +46,8 @@ function view(hit: { _id: string; _source: Doc }): RecommendationView {
  * the same actions, so "never proposed again" is up to ira, not to the model) → recommendation → feedback through
  * POST /v1/feedback (`executed`) and through the feedback topic as `ira feedback` sends it (`rejected`) → the
  * recommendation's ira.status, the next step's history, the next step's candidates; invalid feedback → its DLQ;
- * `false-positive` closes the incident. /healthz, /readyz and /metrics on the way.
+ * `false-positive` closes the incident, and a later alert on its hosts opens a new one instead of reopening it.
+ * /healthz, /readyz and /metrics on the way.
  */
 describe('feedback end to end (HTTP and Kafka → feedback stage → agent step)', () => {
   let scope: TestScope;
@@ -166,6 +167,32 @@ describe('feedback end to end (HTTP and Kafka → feedback stage → agent step)
       },
       { timeoutMs: 60_000, intervalMs: 1000, description: 'the incident closed' },
     );
+    // The summary the dashboard shows agrees with the recommendation in Discover.
+    const closedSource = (await search(scope.indices.incidents, { ids: { values: [first.incident] } }))[0]?._source as Doc;
+    const latest = (closedSource['ira'] as { summary: { latest_recommendation: { id: string; status: string } } }).summary.latest_recommendation;
+    const latestStored = (await search(scope.indices.recommendations, { ids: { values: [latest.id] } })).map(view)[0];
+    expect(latest.status).toBe(latestStored?.status);
+    if (latest.id === third.id) expect(latest.status).toBe('rejected');
+
+    // The closure sticks: a new alert on the incident's hosts opens a new incident, the closed one stays closed.
+    const ips = (closedSource['entities'] as { ips: string[] }).ips;
+    const [from, to] = [ips.includes(attacker) ? attacker : (ips[0] as string), ips.includes(target) ? target : (ips[1] ?? (ips[0] as string))];
+    const later = `2026-06-10 13:10:52,001 [    INFO] Alert: [pri=2 cls=Attempted Information Leak] {ICMP} ${from} -> ${to} [1:1000001:2] ICMP traffic detected`;
+    const laterAlert = normalizeAlert(later);
+    if (!laterAlert.ok) throw new Error('the later alert does not normalise');
+    await producer.send({ topic: topics.alerts, acks: -1, messages: [{ value: later }] });
+    const laterDoc = await waitFor(async () => (await search(scope.indices.alerts, { ids: { values: [laterAlert.value.ira.alert_id] } }))[0]?._source, {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      description: 'the alert after the closure indexed',
+    });
+    const laterIncident = (laterDoc['incident'] as { id: string }).id;
+    expect(laterIncident).not.toBe(first.incident);
+    const incidentsNow = await search(scope.indices.incidents, { ids: { values: [first.incident, laterIncident] } });
+    const byId = new Map(incidentsNow.map((hit) => [hit._id, hit._source]));
+    expect(byId.get(first.incident)).toMatchObject({ status: 'closed', ira: { closed: { reason: 'false-positive' } } });
+    expect(byId.get(laterIncident)).toMatchObject({ status: 'open' });
+    expect(serve.logs.some((line) => line.message === 'incidents-closed-by-analyst')).toBe(true);
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     for (const name of ['ira_alerts_indexed_total', 'ira_agent_steps_total', 'ira_llm_calls_total', 'ira_store_bulk_duration_seconds_bucket', 'ira_feedback_applied_total', 'ira_consumer_lag']) {
