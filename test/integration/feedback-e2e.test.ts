@@ -101,6 +101,9 @@ describe('feedback end to end (HTTP and Kafka → feedback stage → agent step)
       IRA_AGENT_ROLLOUTS: '2',
       IRA_AGENT_DEPTH: '3',
       IRA_AGENT_COALESCE_MS: '1000',
+      // The scripted model is no SmolLM2: the shipped smollm2 calibration (γ = 1, every measured decision to an
+      // analyst) must not apply to it; the generic profile has no calibration file and takes the configured γ.
+      IRA_LLM_PROFILE: 'generic',
       IRA_HTTP_TOKEN: TOKEN,
     });
     const serve = startServe(config, { llm });
