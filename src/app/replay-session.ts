@@ -90,6 +90,28 @@ export interface SessionResult {
   readonly written: WrittenReport;
 }
 
+/** What every replay of this session takes from the configuration, whatever runs after triage. */
+function sharedReplayOptions(
+  config: Config,
+  source: AlertSource,
+  store: DocumentStore,
+  label: string,
+  io: { readonly progress: Progress; readonly logger: Logger },
+) {
+  return {
+    source,
+    store,
+    indices: indexNames(config.store.indexPrefix),
+    triage: config.triage.options,
+    triageBatchSize: config.triage.batchSize,
+    contextChars: config.replay.contextChars,
+    output: label,
+    now: () => new Date(),
+    progress: io.progress,
+    logger: io.logger,
+  };
+}
+
 export async function runSession(
   config: Config,
   source: AlertSource,
@@ -103,9 +125,7 @@ export async function runSession(
   try {
     const report = await runReplay(
       {
-        source,
-        store,
-        indices: indexNames(config.store.indexPrefix),
+        ...sharedReplayOptions(config, source, store, label, io),
         runner: stepRunner(llm, agentConfig, settings.method, () => Date.now(), settings.samples),
         ...(settings.stopRule === undefined ? {} : { stopRule: settings.stopRule }),
         model: llm.model,
@@ -114,13 +134,6 @@ export async function runSession(
         mode: recommendationMode(settings.method),
         budget,
         maxIncidents: settings.maxIncidents ?? config.replay.maxIncidents,
-        triage: config.triage.options,
-        triageBatchSize: config.triage.batchSize,
-        contextChars: config.replay.contextChars,
-        output: label,
-        now: () => new Date(),
-        progress: io.progress,
-        logger: io.logger,
       },
       io.signal,
     );
@@ -146,21 +159,12 @@ export async function runTriageOnly(
   try {
     const report = await runReplay(
       {
-        source,
-        store,
-        indices: indexNames(config.store.indexPrefix),
+        ...sharedReplayOptions(config, source, store, label, io),
         model: 'none',
         provider: 'none',
         method: 'triage only (no agent)',
         budget: replayBudget(config, settings.budget),
         maxIncidents: 0,
-        triage: config.triage.options,
-        triageBatchSize: config.triage.batchSize,
-        contextChars: config.replay.contextChars,
-        output: label,
-        now: () => new Date(),
-        progress: io.progress,
-        logger: io.logger,
       },
       io.signal,
     );
