@@ -11,6 +11,7 @@ import type { DocumentStore, WriteOutcome } from '../../src/core/ports/store';
 import { ErrorCodes, IraError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { createScope, type TestScope } from './helpers/scope';
+import { storeAlert } from './helpers/store-alert';
 import { endpoints, testConfig } from './helpers/services';
 
 /**
@@ -52,14 +53,7 @@ const adapters: Adapter[] = [
   ...(process.env.IRA_TEST_OPENSEARCH === '1' ? [engine('opensearch', endpoints.opensearch)] : []),
 ];
 
-const alert = (id: string, extra: Record<string, unknown> = {}) => ({
-  '@timestamp': '2024-01-02T03:04:05.000Z',
-  message: `alert ${id}`,
-  event: { kind: 'alert', id, severity: 50, original: `{"raw":"${id}"}` },
-  source: { ip: '10.0.0.1' },
-  ira: { format: 'generic-json', alert_id: id },
-  ...extra,
-});
+const alert = storeAlert;
 
 describe.each(adapters)('document store contract on $name', (adapter) => {
   let scope: TestScope;

@@ -8,6 +8,7 @@ import type { DocumentStore } from '../../src/core/ports/store';
 import { ErrorCodes, IraError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import { createScope, type TestScope } from './helpers/scope';
+import { storeAlert } from './helpers/store-alert';
 import { endpoints, testConfig } from './helpers/services';
 
 const engines = [
@@ -20,14 +21,7 @@ function storeFor(flavor: 'elasticsearch' | 'opensearch', node: string, retryMax
   return createDocumentStore(config.store, silentLogger);
 }
 
-const alert = (id: string, extra: Record<string, unknown> = {}) => ({
-  '@timestamp': '2024-01-02T03:04:05.000Z',
-  message: `alert ${id}`,
-  event: { kind: 'alert', id, severity: 50, original: `{"raw":"${id}"}` },
-  source: { ip: '10.0.0.1' },
-  ira: { format: 'generic-json', alert_id: id },
-  ...extra,
-});
+const alert = storeAlert;
 
 describe.each(engines)('document store on $flavor ($node)', ({ flavor, node }) => {
   let scope: TestScope;
