@@ -37,11 +37,7 @@ PIDFILE="$RUN_DIR/connect.pid"
 LOGFILE="$RUN_DIR/connect.log"
 WORKER="$RUN_DIR/worker.properties"
 
-java_bin() {
-  local home="${KAFKA_JAVA_HOME:-}"
-  [[ -n "$home" ]] || home="$(ira_find_java 17)" || ira_die "Kafka Connect needs a Java 17 JDK (set KAFKA_JAVA_HOME)"
-  printf '%s/bin/java\n' "$home"
-}
+java_bin() { ira_kafka_java "Kafka Connect"; }
 
 do_install() {
   if [[ -f "$INSTALL_DIR/.ira-installed" ]]; then return 0; fi

@@ -39,11 +39,7 @@ PROPS="$RUN_DIR/server.properties"
 CLIENT_PROPS="$RUN_DIR/client.properties"
 DATA_DIR="$RUN_DIR/data"
 
-java_bin() {
-  local home="${KAFKA_JAVA_HOME:-}"
-  [[ -n "$home" ]] || home="$(ira_find_java 17)" || ira_die "Kafka needs a Java 17 JDK (set KAFKA_JAVA_HOME)"
-  printf '%s/bin/java\n' "$home"
-}
+java_bin() { ira_kafka_java "Kafka"; }
 
 run_class() {
   local cls="$1"; shift

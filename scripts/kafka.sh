@@ -39,11 +39,7 @@ LOGFILE="$RUN_DIR/kafka.log"
 PROPS="$RUN_DIR/server.properties"
 DATA_DIR="$RUN_DIR/data"
 
-java_bin() {
-  local home="${KAFKA_JAVA_HOME:-}"
-  [[ -n "$home" ]] || home="$(ira_find_java 17)" || ira_die "Kafka needs a Java 17 JDK (set KAFKA_JAVA_HOME)"
-  printf '%s/bin/java\n' "$home"
-}
+java_bin() { ira_kafka_java "Kafka"; }
 
 do_install() {
   if [[ -f "$INSTALL_DIR/.ira-installed" ]]; then return 0; fi

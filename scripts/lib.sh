@@ -96,6 +96,13 @@ ira_with_lock() {
   ) 9>"$IRA_CACHE/locks/$name.lock"
 }
 
+# The java binary for Kafka and Kafka Connect (Java 17): KAFKA_JAVA_HOME, else a JDK 17 found on the machine.
+ira_kafka_java() {
+  local home="${KAFKA_JAVA_HOME:-}"
+  [[ -n "$home" ]] || home="$(ira_find_java 17)" || ira_die "${1:-Kafka} needs a Java 17 JDK (set KAFKA_JAVA_HOME)"
+  printf '%s/bin/java\n' "$home"
+}
+
 ira_find_java() {
   local major="$1" home ver
   for home in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/*; do

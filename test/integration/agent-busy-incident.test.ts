@@ -1,55 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClosableLlm } from '../../src/adapters/llm/create-llm';
-import { parseAnswer } from '../../src/core/llm/parse-answer';
-import type { LlmRequest, LlmResult } from '../../src/core/ports/llm';
 import { createTopics, groupProgress, testKafka, testProducer } from './helpers/kafka';
+import { searchSources } from './helpers/engine';
+import { noIncidentModel } from './helpers/no-incident-model';
 import { createScope, type TestScope } from './helpers/scope';
 import { startServe } from './helpers/serve';
-import { endpoints, testConfig } from './helpers/services';
+import { testConfig } from './helpers/services';
 import { waitFor } from './helpers/wait-for';
 
 const LOGS = join(__dirname, '..', 'fixtures', 'alerts', 'snort', 'esorics26-digital-twin', 'logs.txt');
 const STEP_MS = 6000;
-
-async function searchAll(index: string): Promise<Record<string, unknown>[]> {
-  await fetch(`${endpoints.elasticsearch}/${index}/_refresh?ignore_unavailable=true`, { method: 'POST' });
-  const response = await fetch(`${endpoints.elasticsearch}/${index}/_search?ignore_unavailable=true`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ size: 1000, query: { match_all: {} } }),
-  });
-  if (!response.ok) return [];
-  const body = (await response.json()) as { hits: { hits: { _source: Record<string, unknown> }[] } };
-  return body.hits.hits.map((hit) => hit._source);
-}
-
-/**
- * A model that takes STEP_MS to perceive (and says "no incident", so a step is one call); any other call gets an
- * answer that breaks its schema at once. The model is not what is tested: the stage's write path is.
- */
-function slowModel(calls: { start: number; end: number }[]): ClosableLlm {
-  const perceived = {
-    reasoning: 'scripted',
-    incident: false,
-    description: 'scripted: a scan with no follow-up',
-    tactics: [],
-    techniques: [],
-    entities: { attackers: [], systems: [], targets: [] },
-    state: { contained: false, assessed: false, preserved: false, evicted: false, hardened: false, restored: false },
-  };
-  return {
-    model: 'slow-scripted',
-    close: () => Promise.resolve(),
-    async complete<T>(request: LlmRequest<T>): Promise<LlmResult<T>> {
-      const start = Date.now();
-      if (request.purpose === 'perceive') await new Promise((resolve) => setTimeout(resolve, STEP_MS));
-      calls.push({ start, end: Date.now() });
-      const text = request.purpose === 'perceive' ? JSON.stringify(perceived) : '{}';
-      return parseAnswer(request.schema, text, { usage: { promptTokens: 10, completionTokens: 10 }, latencyMs: Date.now() - start, model: 'slow-scripted' });
-    },
-  };
-}
 
 /**
  * Issue 9, stage-2 livelock: stage 1 updates the incident document whenever an alert joins, and a step takes
@@ -62,8 +22,6 @@ describe('a busy incident (an alert every second during a slow step)', () => {
 
   beforeAll(() => {
     scope = createScope('busy');
-    scope.track(() => fetch(`${endpoints.elasticsearch}/${scope.prefix}-agent-queue?ignore_unavailable=true`, { method: 'DELETE' }));
-    scope.track(() => fetch(`${endpoints.elasticsearch}/_index_template/${scope.prefix}-agent-queue`, { method: 'DELETE' }));
   });
   afterAll(() => scope.cleanup());
 
@@ -88,7 +46,7 @@ describe('a busy incident (an alert every second during a slow step)', () => {
         IRA_AGENT_COALESCE_MS: '300',
         IRA_INGEST_BATCH_SIZE: '1',
       }),
-      { llm: slowModel(calls) },
+      { llm: noIncidentModel({ name: 'slow-scripted', perceiveMs: STEP_MS, calls }) },
     );
     scope.track(() => serve.stop());
 
@@ -106,7 +64,7 @@ describe('a busy incident (an alert every second during a slow step)', () => {
     try {
       const recommendations = await waitFor(
         async () => {
-          const docs = await searchAll(scope.indices.recommendations);
+          const docs = await searchSources(scope.indices.recommendations);
           return docs.length > 0 ? docs : undefined;
         },
         { timeoutMs: 90_000, intervalMs: 500, description: 'a recommendation while alerts keep arriving', describeState: () => serve.logs.filter((line) => line.level !== 'debug').slice(-8) },
@@ -116,7 +74,7 @@ describe('a busy incident (an alert every second during a slow step)', () => {
       const first = calls[0] as { start: number; end: number };
       expect(sent.filter((at) => at > first.start && at < first.end).length).toBeGreaterThanOrEqual(3);
       expect(recommendations[0]).toMatchObject({ step: 0, model: 'slow-scripted' });
-      const incidents = await searchAll(scope.indices.incidents);
+      const incidents = await searchSources(scope.indices.incidents);
       const stepped = incidents.filter((incident) => typeof incident['agent_step'] === 'number');
       expect(stepped.length).toBeGreaterThan(0);
       // Stage 1 kept writing the triage fields after the step: the agent state survives its updates.
@@ -124,7 +82,7 @@ describe('a busy incident (an alert every second during a slow step)', () => {
       const before = incidents.find((incident) => incident['id'] === incidentId) as Record<string, unknown>;
       await waitFor(
         async () => {
-          const now = (await searchAll(scope.indices.incidents)).find((incident) => incident['id'] === incidentId);
+          const now = (await searchSources(scope.indices.incidents)).find((incident) => incident['id'] === incidentId);
           return now !== undefined && (now['alert_count'] as number) > (before['alert_count'] as number) && typeof now['agent_step'] === 'number';
         },
         { timeoutMs: 30_000, description: 'a stage-1 update after the step that keeps the agent state' },

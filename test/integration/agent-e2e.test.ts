@@ -4,9 +4,10 @@ import { normalizeAlert } from '../../src/core/alert/normalize';
 import type { NormalizedAlert } from '../../src/core/alert/schema';
 import { ConjectureDocument, RecommendationDocument } from '../../src/core/documents/agent-documents';
 import { collectTopic, createTopics, groupProgress, testKafka, testProducer } from './helpers/kafka';
+import { searchSources } from './helpers/engine';
 import { createScope, type TestScope } from './helpers/scope';
 import { startServe } from './helpers/serve';
-import { endpoints, testConfig } from './helpers/services';
+import { testConfig } from './helpers/services';
 import { waitFor } from './helpers/wait-for';
 
 const OLLAMA_HOST = process.env.IRA_TEST_OLLAMA_HOST ?? 'http://127.0.0.1:21434';
@@ -14,18 +15,6 @@ const OLLAMA_MODEL = process.env.IRA_TEST_OLLAMA_MODEL ?? 'ira-smollm2:135m';
 const LOGS = join(__dirname, '..', 'fixtures', 'alerts', 'snort', 'esorics26-digital-twin', 'logs.txt');
 // The same run's system description (the bundled dataset holds the same logs with it), as an operator configures it.
 const SYSTEM = join(__dirname, '..', '..', 'datasets', 'digital-twin', 'weak-credential-3', 'system.txt');
-
-async function searchAll(index: string): Promise<Record<string, unknown>[]> {
-  await fetch(`${endpoints.elasticsearch}/${index}/_refresh?ignore_unavailable=true`, { method: 'POST' });
-  const response = await fetch(`${endpoints.elasticsearch}/${index}/_search?ignore_unavailable=true`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ size: 1000, query: { match_all: {} } }),
-  });
-  if (!response.ok) return [];
-  const body = (await response.json()) as { hits: { hits: { _source: Record<string, unknown> }[] } };
-  return body.hits.hits.map((hit) => hit._source);
-}
 
 /**
  * Whether an action target is something the alerts contain: an entity field of an alert, or a whole word of the raw
@@ -122,12 +111,12 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
       await producer.send({ topic: topics.alerts, acks: -1, messages: round.map((line) => ({ value: line })) });
       recommendations = await waitFor(
         async () => {
-          const docs = await searchAll(scope.indices.recommendations);
+          const docs = await searchSources(scope.indices.recommendations);
           return docs.length > index ? docs : undefined;
         },
         { timeoutMs: 540_000, intervalMs: 2000, description: `recommendation ${index + 1}`, describeState: () => serve.logs.filter((l) => l.level !== 'debug').slice(-5) },
       );
-      if ((await searchAll(scope.indices.conjectures)).length > 0) break;
+      if ((await searchSources(scope.indices.conjectures)).length > 0) break;
     }
     // Steps of one incident follow each other: the stored state was read back and advanced, never restarted.
     const steps = new Map<string, number[]>();
@@ -154,13 +143,13 @@ describe('agent end to end (Kafka → triage → Elasticsearch → agent on Olla
         if (done) expect(recommendation.predicted_state[stage as keyof typeof recommendation.predicted_state]).toBe(true);
       }
     }
-    const conjectures = await searchAll(scope.indices.conjectures);
+    const conjectures = await searchSources(scope.indices.conjectures);
     for (const doc of conjectures) ConjectureDocument.parse(doc);
     const decisions = recommendations.map((doc) => (doc['abstained'] === true ? `abstain:${String((doc['ira'] as { abstain?: { code?: string } }).abstain?.code)}` : 'act'));
     process.stdout.write(`agent-e2e: ${recommendations.length} recommendation(s) ${JSON.stringify(decisions)}, ${conjectures.length} conjecture document(s)\n`);
 
     // The incident carries the agent's state, and the agent group committed only after its writes.
-    const incidents = await searchAll(scope.indices.incidents);
+    const incidents = await searchSources(scope.indices.incidents);
     const stepped = incidents.filter((incident) => typeof incident['agent_step'] === 'number');
     expect(stepped.length).toBeGreaterThan(0);
     // The configured system description reached the agent and is kept in the incident's state.

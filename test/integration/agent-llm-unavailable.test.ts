@@ -3,9 +3,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { RecommendationDocument } from '../../src/core/documents/agent-documents';
 import { collectTopic, createTopics, groupProgress, testKafka, testProducer } from './helpers/kafka';
+import { searchSources } from './helpers/engine';
 import { createScope, type TestScope } from './helpers/scope';
 import { startServe, type LogLine } from './helpers/serve';
-import { endpoints, testConfig } from './helpers/services';
+import { testConfig } from './helpers/services';
 import { waitFor } from './helpers/wait-for';
 
 const LOGS = join(__dirname, '..', 'fixtures', 'alerts', 'snort', 'esorics26-digital-twin', 'logs.txt');
@@ -19,18 +20,6 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-async function searchAll(index: string): Promise<Record<string, unknown>[]> {
-  await fetch(`${endpoints.elasticsearch}/${index}/_refresh?ignore_unavailable=true`, { method: 'POST' });
-  const response = await fetch(`${endpoints.elasticsearch}/${index}/_search?ignore_unavailable=true`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ size: 1000, query: { match_all: {} } }),
-  });
-  if (!response.ok) return [];
-  const body = (await response.json()) as { hits: { hits: { _source: Record<string, unknown> }[] } };
-  return body.hits.hits.map((hit) => hit._source);
 }
 
 const unavailable = (logs: readonly LogLine[]): LogLine[] => logs.filter((line) => line.message === 'agent-llm-unavailable');
@@ -47,8 +36,6 @@ describe('stage 2 with the model server down (llm-unavailable)', () => {
 
   beforeAll(() => {
     scope = createScope('llmdown');
-    scope.track(() => fetch(`${endpoints.elasticsearch}/${scope.prefix}-agent-queue?ignore_unavailable=true`, { method: 'DELETE' }));
-    scope.track(() => fetch(`${endpoints.elasticsearch}/_index_template/${scope.prefix}-agent-queue`, { method: 'DELETE' }));
   });
   afterAll(() => scope.cleanup());
 
@@ -93,7 +80,7 @@ describe('stage 2 with the model server down (llm-unavailable)', () => {
     // The analyst sees why nothing was analysed.
     const recommendations = await waitFor(
       async () => {
-        const docs = await searchAll(scope.indices.recommendations);
+        const docs = await searchSources(scope.indices.recommendations);
         return docs.length > 0 ? docs : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 500, description: 'an llm-unavailable recommendation', describeState: recent },
@@ -126,14 +113,14 @@ describe('stage 2 with the model server down (llm-unavailable)', () => {
     expect(gapMs).toBeGreaterThanOrEqual(RETRY_BASE_MS);
 
     // One abstention per outage, no dead letter, no failed-step path, no crash loop, serve still running.
-    expect((await searchAll(scope.indices.recommendations)).length).toBe(1);
+    expect((await searchSources(scope.indices.recommendations)).length).toBe(1);
     expect(eventsDlq.messages).toHaveLength(0);
     expect(serve.logs.filter((line) => ['agent-step-failed', 'agent-step-dead-lettered', 'kafka-consumer-crash'].includes(line.message))).toEqual([]);
     expect(ended).toBe(false);
     // Still queued in the durable work list, with the backoff recorded (written just after the log line).
     const queued = await waitFor(
       async () => {
-        const docs = await searchAll(`${scope.prefix}-agent-queue`);
+        const docs = await searchSources(`${scope.prefix}-agent-queue`);
         const doc = docs.find((entry) => (entry['incident'] as { id?: string } | undefined)?.id === recommendation.incident.id);
         return doc !== undefined && doc['attempts'] === 2 ? doc : undefined;
       },

@@ -1,52 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClosableLlm } from '../../src/adapters/llm/create-llm';
-import { parseAnswer } from '../../src/core/llm/parse-answer';
-import type { LlmRequest, LlmResult } from '../../src/core/ports/llm';
 import { DeadLetter } from '../../src/stages/dead-letter';
 import type { IncidentEvent } from '../../src/stages/incident-event';
 import { collectTopic, createTopics, groupProgress, testKafka, testProducer } from './helpers/kafka';
+import { searchSources } from './helpers/engine';
+import { noIncidentModel } from './helpers/no-incident-model';
 import { createScope, type TestScope } from './helpers/scope';
 import { startServe } from './helpers/serve';
-import { endpoints, testConfig } from './helpers/services';
+import { testConfig } from './helpers/services';
 import { waitFor } from './helpers/wait-for';
 
 const LOGS = join(__dirname, '..', 'fixtures', 'alerts', 'snort', 'esorics26-digital-twin', 'logs.txt');
 const MAX_ATTEMPTS = 3;
 const RETRY_BASE_MS = 200;
-
-async function searchAll(index: string): Promise<Record<string, unknown>[]> {
-  await fetch(`${endpoints.elasticsearch}/${index}/_refresh?ignore_unavailable=true`, { method: 'POST' });
-  const response = await fetch(`${endpoints.elasticsearch}/${index}/_search?ignore_unavailable=true`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ size: 1000, query: { match_all: {} } }),
-  });
-  if (!response.ok) return [];
-  const body = (await response.json()) as { hits: { hits: { _source: Record<string, unknown> }[] } };
-  return body.hits.hits.map((hit) => hit._source);
-}
-
-/** A model that answers "no incident" at once (a step is one call); the model is not what is tested here. */
-function quickModel(): ClosableLlm {
-  const perceived = {
-    reasoning: 'scripted',
-    incident: false,
-    description: 'scripted: nothing to do',
-    tactics: [],
-    techniques: [],
-    entities: { attackers: [], systems: [], targets: [] },
-    state: { contained: false, assessed: false, preserved: false, evicted: false, hardened: false, restored: false },
-  };
-  return {
-    model: 'quick-scripted',
-    close: () => Promise.resolve(),
-    complete<T>(request: LlmRequest<T>): Promise<LlmResult<T>> {
-      const text = request.purpose === 'perceive' ? JSON.stringify(perceived) : '{}';
-      return Promise.resolve(parseAnswer(request.schema, text, { usage: { promptTokens: 10, completionTokens: 10 }, latencyMs: 1, model: 'quick-scripted' }));
-    },
-  };
-}
 
 /**
  * Issue 9, point 3: no poison message stalls a stage-2 partition. An incident event that is valid by its schema but
@@ -60,8 +26,6 @@ describe('a stage-2 poison event (an incident that does not exist)', () => {
 
   beforeAll(() => {
     scope = createScope('poison');
-    scope.track(() => fetch(`${endpoints.elasticsearch}/${scope.prefix}-agent-queue?ignore_unavailable=true`, { method: 'DELETE' }));
-    scope.track(() => fetch(`${endpoints.elasticsearch}/_index_template/${scope.prefix}-agent-queue`, { method: 'DELETE' }));
   });
   afterAll(() => scope.cleanup());
 
@@ -115,7 +79,7 @@ describe('a stage-2 poison event (an incident that does not exist)', () => {
         IRA_AGENT_RETRY_BASE_MS: String(RETRY_BASE_MS),
         IRA_AGENT_RETRY_MAX_MS: String(4 * RETRY_BASE_MS),
       }),
-      { llm: quickModel() },
+      { llm: noIncidentModel({ name: 'quick-scripted' }) },
     );
     scope.track(() => serve.stop());
     const recent = () => serve.logs.slice(-8);
@@ -142,7 +106,7 @@ describe('a stage-2 poison event (an incident that does not exist)', () => {
     // The partition moved on: the real incident behind the poison one is stepped, and every event is committed.
     const recommendations = await waitFor(
       async () => {
-        const docs = await searchAll(scope.indices.recommendations);
+        const docs = await searchSources(scope.indices.recommendations);
         return docs.length > 0 ? docs : undefined;
       },
       { timeoutMs: 60_000, description: 'a recommendation for the real incident', describeState: recent },
@@ -158,7 +122,7 @@ describe('a stage-2 poison event (an incident that does not exist)', () => {
     // The work list says so too (written just after the dead letter was acknowledged).
     await waitFor(
       async () => {
-        const queue = await searchAll(`${scope.prefix}-agent-queue`);
+        const queue = await searchSources(`${scope.prefix}-agent-queue`);
         return queue.find((doc) => (doc['incident'] as { id?: string } | undefined)?.id === ghost)?.['status'] === 'dead-lettered';
       },
       { timeoutMs: 10_000, description: 'the ghost incident recorded as dead-lettered in the work list', describeState: recent },

@@ -29,3 +29,16 @@ export async function allIds(index: string, node = endpoints.elasticsearch): Pro
   const body = (await response.json()) as { hits: { hits: { _id: string }[] } };
   return body.hits.hits.map((hit) => hit._id);
 }
+
+/** Every source of an index (up to 1,000), after a refresh; empty when the index does not exist. */
+export async function searchSources(index: string, node = endpoints.elasticsearch): Promise<Record<string, unknown>[]> {
+  await fetch(`${node}/${index}/_refresh?ignore_unavailable=true`, { method: 'POST' });
+  const response = await fetch(`${node}/${index}/_search?ignore_unavailable=true`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ size: 1000, query: { match_all: {} } }),
+  });
+  if (!response.ok) return [];
+  const body = (await response.json()) as { hits: { hits: { _source: Record<string, unknown> }[] } };
+  return body.hits.hits.map((hit) => hit._source);
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { indexNames, type IndexNames } from '../../../src/core/ports/store';
+import { agentQueueIndex, indexNames, type IndexNames } from '../../../src/core/ports/store';
 import { endpoints } from './services';
 
 /**
@@ -44,7 +44,7 @@ export function createScope(label: string, engineNodes: readonly string[] = [end
       for (const step of steps.reverse()) await Promise.resolve(step()).catch(() => undefined);
       steps.length = 0;
       await deleteKafkaResources([...topics], [...groups]);
-      for (const node of engineNodes) await deleteEngineResources(node, indices);
+      for (const node of engineNodes) await deleteEngineResources(node, indices, prefix);
     },
   };
 }
@@ -62,9 +62,16 @@ async function deleteKafkaResources(topics: string[], groups: string[]): Promise
   }
 }
 
-/** Indices and templates by exact name: Elasticsearch 8 refuses wildcard deletes by default. */
-async function deleteEngineResources(node: string, indices: IndexNames): Promise<void> {
-  const names = Object.values(indices);
+/**
+ * Indices and templates by exact name: Elasticsearch 8 refuses wildcard deletes by default. Besides the four
+ * indices: the alerts alias's first backing index and its lifecycle template (serve's retention set-up), and
+ * stage 2's work list. The backing index goes first, in a request of its own, taking the alias with it.
+ */
+async function deleteEngineResources(node: string, indices: IndexNames, prefix: string): Promise<void> {
+  await fetch(`${node}/${indices.alerts}-000001?ignore_unavailable=true`, { method: 'DELETE' }).catch(() => undefined);
+  const names = [...Object.values(indices), agentQueueIndex(prefix)];
   await fetch(`${node}/${names.join(',')}?ignore_unavailable=true`, { method: 'DELETE' }).catch(() => undefined);
-  for (const name of names) await fetch(`${node}/_index_template/${name}`, { method: 'DELETE' }).catch(() => undefined);
+  for (const name of [...names, `${indices.alerts}-lifecycle`]) {
+    await fetch(`${node}/_index_template/${name}`, { method: 'DELETE' }).catch(() => undefined);
+  }
 }
